@@ -1,0 +1,28 @@
+// The phrase-level parser: turns the token stream of one policy file (with
+// its includes spliced in by the lexer) into an ast::Policy. It follows the
+// productions of apparmor_parser's grammar, evaluates variable assignments
+// and `if` conditions as it goes (as apparmor_parser does), and stops at
+// the first error.
+#pragma once
+
+#include "ast.h"
+#include "diagnostics.h"
+#include "include_resolver.h"
+#include "variables.h"
+
+#include <optional>
+
+namespace aasim::frontend {
+
+struct ParseInputs {
+  SourceManager &sm;
+  IncludeResolver &resolver;
+  Diagnostics &diags;
+  VariableTable &vars;
+};
+
+/// Parses the file `fileId` (already in the SourceManager). On error the
+/// diagnostic is in `in.diags` and nullopt is returned.
+std::optional<ast::Policy> parsePolicy(uint32_t fileId, ParseInputs in);
+
+} // namespace aasim::frontend

@@ -1,0 +1,12 @@
+// dbus rules. TODO(sema): class-specific validation.
+#include "sema.h"
+
+namespace aasim::frontend::sema {
+
+void checkDbus(const ast::ClassRule &r, Context &cx) {
+  rejectOwnerPrefix(r, cx);
+  for (const auto &w : r.ids)
+    cx.expand(w);
+}
+
+} // namespace aasim::frontend::sema

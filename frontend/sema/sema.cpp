@@ -1,0 +1,135 @@
+#include "sema.h"
+
+#include <fmt/format.h>
+
+namespace aasim::frontend::sema {
+
+using namespace ast;
+
+std::optional<std::string> Context::expand(const Word &w) {
+  ExpandError err;
+  auto out = vars_.expandWord(w.text, err, &automatic_);
+  if (!out)
+    error(w.loc, err.message);
+  return out;
+}
+
+std::optional<std::set<std::string>> Context::expandToSet(const Word &w) {
+  auto one = expand(w);
+  if (!one)
+    return std::nullopt;
+  ExpandError err;
+  auto out = vars_.expandToSet(w.text, err);
+  if (!out) {
+    // Automatic variables are not in the table; fall back to the single glob.
+    return std::set<std::string>{*one};
+  }
+  return out;
+}
+
+void Context::setProfile(ProfileScope scope) {
+  profile_ = std::move(scope);
+  automatic_.clear();
+  // @{profile_name} matches the name literally: escape glob characters.
+  std::string escaped;
+  for (char c : profile_.fullName) {
+    if (std::string_view("{}[]*?").find(c) != std::string_view::npos)
+      escaped += '\\';
+    escaped += c;
+  }
+  automatic_["profile_name"] = {escaped};
+  if (profile_.attachPath) {
+    automatic_["attach_path"] = {*profile_.attachPath};
+    automatic_["exec_path"] = {*profile_.attachPath};
+  }
+}
+
+void rejectOwnerPrefix(const ClassRule &r, Context &cx) {
+  if (r.prefix.owner != OwnerQual::Unspecified)
+    cx.error(r.prefix.loc, fmt::format("owner prefix not allowed on {} rules", ruleClassName(r.cls)));
+}
+
+namespace {
+
+class Walker {
+public:
+  Walker(Context &cx) : cx_(cx) {}
+
+  void profile(const Profile &p, const std::string &parentName) {
+    std::string name = p.name.text;
+    // The namespace is not part of @{profile_name}.
+    if (!name.empty() && name[0] == ':') {
+      size_t end = name.find(':', 1);
+      if (end != std::string::npos) {
+        name = name.substr(end + 1);
+        if (name.rfind("//", 0) == 0)
+          name = name.substr(2);
+      }
+    }
+    std::string full = parentName.empty() ? name : parentName + "//" + name;
+    ProfileScope scope;
+    scope.fullName = full;
+    scope.isHat = p.kind == ProfileKind::Hat;
+    if (p.attachment) {
+      ExpandError err;
+      auto a = cx_.vars().expandWord(p.attachment->text, err);
+      if (!a) {
+        cx_.error(p.attachment->loc, err.message);
+      } else {
+        scope.attachPath = *a;
+      }
+    } else if (!name.empty() && name[0] == '/') {
+      scope.attachPath = name;
+    }
+    ProfileScope saved = cx_.profile();
+    cx_.setProfile(scope);
+    checkProfileHeader(p, cx_);
+    body(p.body, full);
+    cx_.setProfile(saved);
+  }
+
+  void body(const std::vector<Stmt> &stmts, const std::string &profileName) {
+    for (const auto &s : stmts)
+      std::visit([&](const auto &node) { visit(node, profileName); }, s.node);
+  }
+
+private:
+  void visit(const FileRule &r, const std::string &) { checkFileRule(r, cx_); }
+  void visit(const LinkRule &r, const std::string &) { checkLinkRule(r, cx_); }
+  void visit(const CapabilityRule &r, const std::string &) { checkCapability(r, cx_); }
+  void visit(const ChangeProfileRule &r, const std::string &) { checkChangeProfile(r, cx_); }
+  void visit(const RlimitRule &r, const std::string &) { checkRlimit(r, cx_); }
+  void visit(const AllRule &r, const std::string &) { checkAllRule(r, cx_); }
+  void visit(const AbiRule &, const std::string &) {}
+  void visit(const PrefixBlock &b, const std::string &name) { body(b.body, name); }
+  void visit(const Conditional &c, const std::string &name) { body(c.body, name); }
+  void visit(const Profile &p, const std::string &name) { profile(p, name); }
+  void visit(const ClassRule &r, const std::string &) {
+    switch (r.cls) {
+    case RuleClass::Network: checkNetwork(r, cx_); break;
+    case RuleClass::Unix: checkUnix(r, cx_); break;
+    case RuleClass::Dbus: checkDbus(r, cx_); break;
+    case RuleClass::Signal: checkSignal(r, cx_); break;
+    case RuleClass::Ptrace: checkPtrace(r, cx_); break;
+    case RuleClass::Mount: case RuleClass::Remount: case RuleClass::Umount: case RuleClass::PivotRoot:
+      checkMount(r, cx_);
+      break;
+    case RuleClass::Userns: checkUserns(r, cx_); break;
+    case RuleClass::Mqueue: checkMqueue(r, cx_); break;
+    case RuleClass::IoUring: checkIoUring(r, cx_); break;
+    }
+  }
+
+  Context &cx_;
+};
+
+} // namespace
+
+void analyze(const Policy &policy, const VariableTable &vars, const Features &features, Diagnostics &diags) {
+  Context cx(vars, features, diags);
+  Walker w(cx);
+  for (const auto &p : policy.profiles)
+    w.profile(p, "");
+}
+
+} // namespace aasim::frontend::sema

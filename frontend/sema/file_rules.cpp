@@ -12,7 +12,7 @@ using namespace ast;
 
 namespace {
 
-bool checkPathWord(const Word &w, Context &cx, bool allowVarStart = true) {
+bool checkPathWord(const Word &w, Context &cx) {
   auto expanded = cx.expand(w);
   if (!expanded)
     return false;
@@ -40,12 +40,16 @@ void checkFileRule(const FileRule &r, Context &cx) {
     return;
   }
   uint32_t p = *perms;
-  if (r.subset && (p & ~kLinkBits))
-    return cx.error(r.loc, "subset can only be used with link rules.");
-  if (r.target && (p & kLinkBits) && (p & kExecBits))
-    return cx.error(r.loc, "link and exec perms conflict on a file rule using ->");
-  if (r.target && labelHasNamespace(r.target->text) && (p & kLinkBits))
-    return cx.error(r.loc, "link perms are not allowed on a named profile transition.");
+  // Only the leading-permission form (`l /link -> /target,`) names a link
+  // target; in the trailing form `->` is always an exec transition.
+  if (r.leadingModes) {
+    if (r.subset && (p & ~kLinkBits))
+      return cx.error(r.loc, "subset can only be used with link rules.");
+    if (r.target && (p & kLinkBits) && (p & kExecBits))
+      return cx.error(r.loc, "link and exec perms conflict on a file rule using ->");
+    if (r.target && labelHasNamespace(r.target->text) && (p & kLinkBits))
+      return cx.error(r.loc, "link perms are not allowed on a named profile transition.");
+  }
   if (r.safety != ExecSafety::Unspecified && !(p & kExecBits))
     return cx.error(r.loc, "unsafe rule missing exec permissions");
   if (r.safety == ExecSafety::Unsafe)
@@ -62,7 +66,7 @@ void checkFileRule(const FileRule &r, Context &cx) {
   }
   if (!checkPathWord(r.path, cx))
     return;
-  if (r.target && !(p & kLinkBits)) {
+  if (r.target && !(r.leadingModes && (p & kLinkBits))) {
     // exec transition target: a profile name, variables allowed
     cx.expand(*r.target);
   } else if (r.target) {

@@ -3,7 +3,10 @@
 
 #include <fmt/format.h>
 
+#include <cstring>
 #include <map>
+#include <set>
+#include <strings.h>
 
 namespace aasim::frontend::sema {
 
@@ -17,6 +20,32 @@ bool startsWith(const std::string &s, std::string_view p) { return s.compare(0, 
 bool isModeFlag(const std::string &f) {
   return f == "enforce" || f == "complain" || f == "kill" || f == "unconfined" || f == "prompt" ||
          f == "default_allow";
+}
+
+// Signal names as the profile language spells them (signal rules and
+// kill.signal=), plus rtmin+0 .. rtmin+32.
+bool isSignalName(const std::string &s) {
+  static const std::set<std::string> kNames = {
+      "hup", "int", "quit", "ill", "trap", "abrt", "bus", "fpe", "kill", "usr1", "segv", "usr2", "pipe",
+      "alrm", "term", "stkflt", "chld", "cont", "stop", "stp", "ttin", "ttou", "urg", "xcpu", "xfsz", "vtalrm",
+      "prof", "winch", "io", "pwr", "sys", "emt", "lost", "exists"};
+  if (kNames.count(s))
+    return true;
+  if (s.rfind("rtmin+", 0) == 0 && s.size() > 6 && s.size() <= 8) {
+    for (size_t i = 6; i < s.size(); ++i)
+      if (s[i] < '0' || s[i] > '9')
+        return false;
+    return std::stoi(s.substr(6)) <= 32;
+  }
+  return false;
+}
+
+// error=E takes the host's errno names (EPERM, eacces, ...).
+bool isErrnoName(const std::string &s) {
+  for (int e = 1; e < 200; ++e)
+    if (const char *name = strerrorname_np(e); name && strcasecmp(name, s.c_str()) == 0)
+      return true;
+  return false;
 }
 
 } // namespace
@@ -62,12 +91,16 @@ void checkProfileHeader(const Profile &p, Context &cx) {
       if (it != valued.end() && it->second != value)
         return cx.error(w.loc, fmt::format("Profile flag '{}' conflicts with '{}={}'", f, key, it->second));
       valued[key] = value;
+      if (key == "kill.signal" && !isSignalName(value))
+        return cx.error(w.loc, fmt::format("unknown signal name '{}' in kill.signal", value));
+      if (key == "error" && !isErrnoName(value))
+        return cx.error(w.loc, fmt::format("unknown error code '{}'", value));
       if (key == "attach_disconnected.path" || key == "attach_disconnected.ipc") {
         ExpandError err;
         auto expanded = cx.vars().expandWord(value, err);
         if (!expanded)
           return cx.error(w.loc, err.message);
-        if (key == "attach_disconnected.path" && (expanded->empty() || (*expanded)[0] != '/'))
+        if (expanded->empty() || (*expanded)[0] != '/')
           return cx.error(w.loc, fmt::format("Invalid profile flag: {}.", f));
       }
     }

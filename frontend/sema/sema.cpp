@@ -1,5 +1,7 @@
 #include "sema.h"
 
+#include "rule_merge.h"
+
 #include <fmt/format.h>
 
 namespace aasim::frontend::sema {
@@ -83,8 +85,11 @@ public:
     }
     ProfileScope saved = cx_.profile();
     cx_.setProfile(scope);
+    checkProfileName(p);
     checkProfileHeader(p, cx_);
     body(p.body, full);
+    checkMergedRules(p.body, cx_);
+    checkDuplicateChildren(p.body, cx_);
     cx_.setProfile(saved);
   }
 
@@ -94,6 +99,27 @@ public:
   }
 
 private:
+  // Names: `:ns:name` or `:ns://name` carry a namespace; variables may be
+  // used, but not the automatic ones, which the name itself defines.
+  void checkProfileName(const Profile &p) {
+    ExpandError err;
+    auto name = cx_.vars().expandWord(p.name.text, err);
+    if (!name)
+      return cx_.error(p.name.loc, err.message);
+    if (!name->empty() && (*name)[0] == ':') {
+      size_t end = name->find(':', 1);
+      if (end == std::string::npos)
+        return cx_.error(p.name.loc, fmt::format("Namespace not terminated: {}", *name));
+      std::string rest = name->substr(end + 1);
+      if (rest.rfind("//", 0) == 0)
+        rest = rest.substr(2);
+      if (end == 1)
+        return cx_.error(p.name.loc, fmt::format("Namespace is empty: {}", *name));
+      if (rest.empty())
+        return cx_.error(p.name.loc, fmt::format("Profile name is empty after namespace: {}", *name));
+    }
+  }
+
   void visit(const FileRule &r, const std::string &) { checkFileRule(r, cx_); }
   void visit(const LinkRule &r, const std::string &) { checkLinkRule(r, cx_); }
   void visit(const CapabilityRule &r, const std::string &) { checkCapability(r, cx_); }
@@ -128,8 +154,12 @@ private:
 void analyze(const Policy &policy, const VariableTable &vars, const Features &features, Diagnostics &diags) {
   Context cx(vars, features, diags);
   Walker w(cx);
-  for (const auto &p : policy.profiles)
+  std::set<std::string> names;
+  for (const auto &p : policy.profiles) {
     w.profile(p, "");
+    if (!names.insert(p.name.text).second)
+      diags.error(p.loc, fmt::format("Profile {} already exists", p.name.text));
+  }
 }
 
 } // namespace aasim::frontend::sema

@@ -1,12 +1,23 @@
-// userns rules. TODO(sema): class-specific validation.
+// userns rules: the only permission is create, and no conditionals are
+// accepted, as apparmor_parser's userns_rule checks.
 #include "sema.h"
+
+#include <fmt/format.h>
 
 namespace aasim::frontend::sema {
 
-void checkUserns(const ast::ClassRule &r, Context &cx) {
+using namespace ast;
+
+void checkUserns(const ClassRule &r, Context &cx) {
   rejectOwnerPrefix(r, cx);
-  for (const auto &w : r.ids)
-    cx.expand(w);
+  // Unknown permission words inside (...) add no permission upstream and
+  // are silently ignored, so permissions need no check.
+  if (r.conds.empty())
+    return;
+  const Cond &c = r.conds.front();
+  if (c.op != Cond::Op::Equals)
+    return cx.error(c.name.loc, "only \"=\" allowed in conditions of userns rules");
+  cx.error(c.name.loc, fmt::format("invalid userns rule conditional \"{}\"", c.name.text));
 }
 
 } // namespace aasim::frontend::sema

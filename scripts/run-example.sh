@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Fresh Debian 12 -> installed dependencies, Release build, and aasim's main
+# job on the shipped example: check a profile (with its include) and print it
+# preprocessed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/build.sh
+set -x
+build/aasim check -b corpus/examples corpus/examples/usr.sbin.webserver
+build/aasim preprocess -b corpus/examples corpus/examples/usr.sbin.webserver
+build/aasim names -b corpus/examples corpus/examples/usr.sbin.webserver
+# A broken profile is rejected with a located diagnostic and exit status 1.
+if build/aasim check -b corpus/examples corpus/examples/broken.profile; then
+  echo "expected the broken example to be rejected" >&2
+  exit 1
+fi

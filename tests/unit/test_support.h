@@ -1,0 +1,49 @@
+// Helpers shared by the unit tests: run the frontend on in-memory text.
+#pragma once
+
+#include "frontend/frontend.h"
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace aasim::test {
+
+struct CheckOutcome {
+  bool accepted = false;
+  std::string firstError;  // "line:col: message"
+};
+
+inline CheckOutcome checkText(const std::string &text, frontend::FrontendOptions opts = {}) {
+  std::string err;
+  auto fe = frontend::Frontend::create(opts, err);
+  auto f = fe->load("test.sd", text);
+  CheckOutcome out{f.accepted, {}};
+  for (size_t i = f.firstDiagnostic; i < f.endDiagnostic; ++i) {
+    const auto &d = fe->diagnostics().items()[i];
+    if (d.severity != frontend::Severity::Error)
+      continue;
+    auto lc = fe->sources().lineCol(d.loc);
+    out.firstError = std::to_string(lc.line) + ":" + std::to_string(lc.col) + ": " + d.message;
+    break;
+  }
+  return out;
+}
+
+/// A scratch directory removed at the end of the test.
+struct TempDir {
+  std::filesystem::path path;
+  TempDir() {
+    char tmpl[] = "/tmp/aasim-test-XXXXXX";
+    path = mkdtemp(tmpl);
+  }
+  ~TempDir() { std::filesystem::remove_all(path); }
+  std::string write(const std::string &rel, const std::string &text) const {
+    auto p = path / rel;
+    std::filesystem::create_directories(p.parent_path());
+    std::ofstream(p) << text;
+    return p.string();
+  }
+};
+
+} // namespace aasim::test

@@ -99,25 +99,6 @@ bool takeCond(const Cond &c, DbusConds &out, Context &cx) {
   return true;
 }
 
-// apparmor_parser's glob converter also rejects a ']' that closes no
-// character class; checkGlob does not (yet), so dbus values, where the
-// parser tests exercise it, check it here.
-bool hasStrayClose(const std::string &g) {
-  bool inClass = false;
-  for (size_t i = 0; i < g.size(); ++i) {
-    if (g[i] == '\\')
-      ++i;
-    else if (g[i] == '[')
-      inClass = true;
-    else if (g[i] == ']') {
-      if (!inClass)
-        return true;
-      inClass = false;
-    }
-  }
-  return false;
-}
-
 // Expands a conditional value; the result is turned into a regex only when
 // the kernel mediates dbus, so only then is glob syntax an error.
 bool checkValue(const std::optional<Word> &w, Context &cx) {
@@ -129,10 +110,6 @@ bool checkValue(const std::optional<Word> &w, Context &cx) {
   if (cx.features().has("dbus")) {
     if (auto err = checkGlob(*text)) {
       cx.error(w->loc, *err);
-      return false;
-    }
-    if (hasStrayClose(*text)) {
-      cx.error(w->loc, "Invalid close ], no matching open [ detected");
       return false;
     }
   }

@@ -23,13 +23,14 @@ std::optional<std::string> checkGlob(const std::string &g) {
     }
     switch (c) {
     case '[':
+      // apparmor_parser closes a class at the first unescaped ']', so `[]`
+      // is an empty class, which it rejects.
       inClass = true;
-      // A ']' right after '[' or '[^' is a literal member.
-      if (i + 1 < g.size() && g[i + 1] == '^')
-        ++i;
       if (i + 1 < g.size() && g[i + 1] == ']')
-        ++i;
+        return "Invalid empty character class []";
       break;
+    case ']':
+      return "Invalid close ], no matching open [ detected";
     case '{':
       braceHasComma.push_back(false);
       if (braceHasComma.size() > kMaxBraceDepth)

@@ -28,19 +28,10 @@ enum DbusPerm : unsigned {
 // letter: r is receive, w is send (upper case only warns upstream); any
 // other letter is an error.
 std::optional<unsigned> modeLetters(const Word &w, Context &cx) {
-  unsigned perms = 0;
-  for (char c : w.text) {
-    char lower = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (lower == 'r')
-      perms |= kReceive;
-    else if (lower == 'w')
-      perms |= kSend;
-    else {
-      cx.error(w.loc, fmt::format("Internal: unexpected DBus perms character '{}' in input", c));
-      return std::nullopt;
-    }
-  }
-  return perms;
+  auto letters = parseRwLetters(w, "DBus", cx);
+  if (!letters)
+    return std::nullopt;
+  return (letters->read ? kReceive : 0u) | (letters->write ? kSend : 0u);
 }
 
 std::optional<unsigned> permBits(const PermWord &p, Context &cx) {

@@ -32,14 +32,7 @@ bool isKnownPerm(const std::string &t) {
 bool checkPerm(const PermWord &p, Context &cx) {
   if (!p.isMode && isKnownPerm(p.word.text))
     return true;
-  for (char c : p.word.text) {
-    char lower = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (lower != 'r' && lower != 'w') {
-      cx.error(p.word.loc, fmt::format("Internal: unexpected mqueue perms character '{}' in input", c));
-      return false;
-    }
-  }
-  return true;
+  return parseRwLetters(p.word, "mqueue", cx).has_value();
 }
 
 bool allDigits(const std::string &s) {

@@ -207,17 +207,10 @@ std::optional<uint32_t> parseSocketPerms(const ClassRule &r, Context &cx) {
       continue;
     }
     // Anything else is a mode string: only r (receive) and w (send), any case.
-    for (char ch : t) {
-      if (ch == 'r' || ch == 'R')
-        perms |= kNetReceive;
-      else if (ch == 'w' || ch == 'W')
-        perms |= kNetSend;
-      else {
-        cx.error(p.word.loc, fmt::format("Internal: unexpected {} perms character '{}' in input",
-                                         p.isMode ? "unix" : "net", ch));
-        return std::nullopt;
-      }
-    }
+    auto letters = parseRwLetters(p.word, p.isMode ? "unix" : "net", cx);
+    if (!letters)
+      return std::nullopt;
+    perms |= (letters->read ? kNetReceive : 0u) | (letters->write ? kNetSend : 0u);
   }
   return perms;
 }

@@ -15,24 +15,12 @@ using namespace ast;
 
 namespace {
 
-// Mode strings and unrecognised list words: r (read) and w (trace) only,
-// in any case.
-bool checkModeLetters(const Word &w, Context &cx) {
-  for (char c : w.text) {
-    char lower = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (lower != 'r' && lower != 'w') {
-      cx.error(w.loc, fmt::format("Internal: unexpected ptrace perms character '{}' in input", c));
-      return false;
-    }
-  }
-  return true;
-}
 
 bool checkPerm(const PermWord &p, Context &cx) {
   const std::string &t = p.word.text;
   if (!p.isMode && (t == "trace" || t == "write" || t == "read" || t == "tracedby" || t == "readby"))
     return true;
-  return checkModeLetters(p.word, cx);
+  return parseRwLetters(p.word, "ptrace", cx).has_value();
 }
 
 } // namespace

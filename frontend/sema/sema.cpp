@@ -51,6 +51,21 @@ void rejectOwnerPrefix(const ClassRule &r, Context &cx) {
     cx.error(r.prefix.loc, fmt::format("owner prefix not allowed on {} rules", ruleClassName(r.cls)));
 }
 
+std::optional<RwLetters> parseRwLetters(const Word &w, const char *className, Context &cx) {
+  RwLetters out;
+  for (char c : w.text) {
+    if (c == 'r' || c == 'R')
+      out.read = true;
+    else if (c == 'w' || c == 'W')
+      out.write = true;
+    else {
+      cx.error(w.loc, fmt::format("Internal: unexpected {} perms character '{}' in input", className, c));
+      return std::nullopt;
+    }
+  }
+  return out;
+}
+
 namespace {
 
 class Walker {

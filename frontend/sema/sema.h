@@ -66,6 +66,14 @@ void checkUserns(const ast::ClassRule &r, Context &cx);
 void checkMqueue(const ast::ClassRule &r, Context &cx);
 void checkIoUring(const ast::ClassRule &r, Context &cx);
 
+/// Letters of a mode string (`rw`, `R`) in the rule classes whose modes
+/// are only read and write; anything else is an error naming the class.
+struct RwLetters {
+  bool read = false;
+  bool write = false;
+};
+std::optional<RwLetters> parseRwLetters(const ast::Word &w, const char *className, Context &cx);
+
 /// Shared prefix rule for class rules: `owner`/`other` is not allowed.
 void rejectOwnerPrefix(const ast::ClassRule &r, Context &cx);
 

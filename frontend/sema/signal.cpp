@@ -42,23 +42,12 @@ bool isSignalName(const std::string &s) {
   return false;
 }
 
-// Mode strings and unrecognised list words: r and w only (any case).
-bool checkModeLetters(const Word &w, Context &cx) {
-  for (char c : w.text) {
-    char lower = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (lower != 'r' && lower != 'w') {
-      cx.error(w.loc, fmt::format("Internal: unexpected signal perms character '{}' in input", c));
-      return false;
-    }
-  }
-  return true;
-}
 
 bool checkPerm(const PermWord &p, Context &cx) {
   const std::string &t = p.word.text;
   if (!p.isMode && (t == "send" || t == "write" || t == "receive" || t == "read"))
     return true;
-  return checkModeLetters(p.word, cx);
+  return parseRwLetters(p.word, "signal", cx).has_value();
 }
 
 } // namespace

@@ -72,7 +72,7 @@ int main(int argc, char **argv) {
   auto start = std::chrono::steady_clock::now();
   for (const auto &set : sets) {
     std::string error;
-    auto fe = Frontend::create(FrontendOptions{set.paths, std::nullopt, false}, error);
+    auto fe = Frontend::create(FrontendOptions{set.paths, std::nullopt, {}}, error);
     auto setStart = std::chrono::steady_clock::now();
     size_t ok = 0;
     for (const auto &f : set.files)

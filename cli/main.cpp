@@ -4,7 +4,13 @@
 
 #include <fmt/format.h>
 
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <set>
 #include <iostream>
 #include <iterator>
 #include <string>
@@ -32,19 +38,94 @@ void printUsage(std::FILE *to) {
              "  -b DIR, --base=DIR      base directory for includes (searched after -I)\n"
              "  -M FILE, --features-file=FILE\n"
              "                          kernel features file (apparmor_parser format)\n"
-             "  --Werror                treat warnings as errors\n"
-             "  --config-file=FILE      accepted for apparmor_parser compatibility; ignored\n"
+             "  --warn=NAME[,NAME]      report a warning class: rule-not-enforced, rule-downgraded,\n"
+             "                          deprecated, include-cycle, all; no-NAME turns one off\n"
+             "  --Werror[=NAME]         make warnings (or the named class) errors that reject the policy\n"
+             "  --message-format=aasim|apparmor\n"
+             "                          diagnostics with source line and caret (default), or worded\n"
+             "                          exactly as apparmor_parser words them (first error only)\n"
+             "  --config-file=FILE, -Q, -K, -S, -j N\n"
+             "                          accepted for apparmor_parser compatibility; ignored\n"
              "  -                       read the policy from standard input\n"
+             "\n"
+             "FILE may be a directory: every profile file in it is checked, skipping the\n"
+             "names apparmor_parser skips (dot files, *.dpkg-*, *.rpmsave, *~, ...).\n"
              "\n"
              "exit status: 0 all accepted, 1 some policy rejected, 2 usage or I/O error\n");
 }
+
+enum class MessageFormat { Aasim, Apparmor };
 
 struct CommandLine {
   std::string command;
   FrontendOptions options;
   std::vector<std::string> files;
   bool quiet = false;
+  MessageFormat format = MessageFormat::Aasim;
+  std::set<WarningFlag> warnOn, warnOff;  // --warn=NAME / --warn=no-NAME
+  bool werrorAll = false;
+  std::set<WarningFlag> werror;           // --Werror=NAME
 };
+
+constexpr WarningFlag kAllWarnings[] = {WarningFlag::RuleNotEnforced, WarningFlag::RuleDowngraded,
+                                        WarningFlag::Deprecated, WarningFlag::IncludeCycle};
+
+// --warn=a,no-b,all
+bool parseWarnList(const std::string &list, CommandLine &cl) {
+  size_t start = 0;
+  while (start <= list.size()) {
+    size_t end = list.find(',', start);
+    std::string name = list.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    bool off = name.rfind("no-", 0) == 0;
+    if (off)
+      name = name.substr(3);
+    std::vector<WarningFlag> flags;
+    if (name == "all") {
+      flags.assign(std::begin(kAllWarnings), std::end(kAllWarnings));
+    } else if (auto f = warningFlagByName(name)) {
+      flags.push_back(*f);
+    } else {
+      fmt::print(stderr, "aasim: unknown warning class '{}'\n", name);
+      return false;
+    }
+    for (WarningFlag f : flags) {
+      (off ? cl.warnOff : cl.warnOn).insert(f);
+      (off ? cl.warnOn : cl.warnOff).erase(f);
+    }
+    if (end == std::string::npos)
+      break;
+    start = end + 1;
+  }
+  return true;
+}
+
+// Which warnings are shown and which are fatal. apparmor_parser shows no
+// warnings by default; with --Werror its rule-not-enforced and
+// rule-downgraded warnings reject the policy. aasim's own format shows those
+// two and include cycles by default, since a checker should say when a rule
+// will not be enforced.
+WarningPolicy warningPolicy(const CommandLine &cl) {
+  WarningPolicy p;
+  if (cl.format == MessageFormat::Apparmor)
+    p.shown.clear();
+  for (WarningFlag f : cl.warnOn)
+    p.shown.insert(f);
+  for (WarningFlag f : cl.warnOff)
+    p.shown.erase(f);
+  const std::set<WarningFlag> fatalByDefault{WarningFlag::RuleNotEnforced, WarningFlag::RuleDowngraded};
+  if (cl.werrorAll) {
+    for (WarningFlag f : p.shown)
+      if (isApparmorWarning(f))
+        p.errors.insert(f);
+    for (WarningFlag f : fatalByDefault)
+      if (!cl.warnOff.count(f))
+        p.errors.insert(f);
+  }
+  for (WarningFlag f : cl.werror)
+    if (p.shown.count(f) || fatalByDefault.count(f))
+      p.errors.insert(f);
+  return p;
+}
 
 // Returns false (after printing why) on a usage error.
 bool parseArgs(int argc, char **argv, CommandLine &cl) {
@@ -95,8 +176,30 @@ bool parseArgs(int argc, char **argv, CommandLine &cl) {
     } else if ((r = value("config-file", "", v))) {
       if (r < 0)
         return false;
+    } else if ((r = value("warn", "", v))) {
+      if (r < 0 || !parseWarnList(v, cl))
+        return false;
     } else if (a == "--Werror") {
-      cl.options.werror = true;
+      cl.werrorAll = true;
+    } else if (a.rfind("--Werror=", 0) == 0) {
+      CommandLine names;
+      if (!parseWarnList(a.substr(9), names))
+        return false;
+      cl.werror.insert(names.warnOn.begin(), names.warnOn.end());
+    } else if ((r = value("message-format", "", v))) {
+      if (r < 0)
+        return false;
+      if (v == "aasim")
+        cl.format = MessageFormat::Aasim;
+      else if (v == "apparmor")
+        cl.format = MessageFormat::Apparmor;
+      else {
+        fmt::print(stderr, "aasim: unknown message format '{}' (aasim, apparmor)\n", v);
+        return false;
+      }
+    } else if ((r = value("jobs", "-j", v))) {
+      if (r < 0)
+        return false;  // apparmor_parser's job count; checking is sequential
     } else if (a == "-q" || a == "--quiet") {
       cl.quiet = true;
     } else if (a == "-Q" || a == "-K" || a == "-S" || a == "-QK" || a == "-QKS") {
@@ -113,6 +216,7 @@ bool parseArgs(int argc, char **argv, CommandLine &cl) {
   }
   if (cl.files.empty())
     cl.files.push_back("-");  // like apparmor_parser, read the policy from stdin
+  cl.options.warnings = warningPolicy(cl);
   return true;
 }
 
@@ -124,14 +228,93 @@ LoadedFile loadOne(Frontend &fe, const std::string &file) {
   return fe.loadPath(file);
 }
 
-void printDiagnostics(const Frontend &fe, const LoadedFile &f, bool quiet) {
+// Prints one input's diagnostics; apparmor_parser stops at its first error,
+// so its format shows warnings up to and including that error only.
+void printDiagnostics(const Frontend &fe, const LoadedFile &f, const CommandLine &cl) {
   for (size_t i = f.firstDiagnostic; i < f.endDiagnostic; ++i) {
     const Diagnostic &d = fe.diagnostics().items()[i];
-    if (d.severity == Severity::Note || (quiet && d.severity == Severity::Warning))
+    if (d.severity == Severity::Note || (cl.quiet && d.severity == Severity::Warning))
       continue;
-    fmt::print(stderr, "{}", renderDiagnostic(fe.sources(), d));
+    if (cl.format == MessageFormat::Aasim) {
+      fmt::print(stderr, "{}", renderDiagnostic(fe.sources(), d));
+      continue;
+    }
+    fmt::print(stderr, "{}", renderApparmorStyle(fe.sources(), d, f.name));
+    if (d.severity == Severity::Error)
+      break;
   }
 }
+
+enum class InputKind { Policy, Missing, Directory };
+
+InputKind inputKind(const std::string &file) {
+  if (file == "-")
+    return InputKind::Policy;
+  struct stat st;
+  if (::stat(file.c_str(), &st) != 0)
+    return InputKind::Missing;
+  return S_ISDIR(st.st_mode) ? InputKind::Directory : InputKind::Policy;
+}
+
+// Profile files of a directory argument, sorted, with apparmor_parser's
+// skip list. Entries that do not resolve (broken symlinks) are kept so
+// that loading them reports the problem.
+std::vector<std::string> directoryProfiles(const std::string &dir) {
+  std::vector<std::string> out;
+  for (const auto &name : sortedDirectoryNames(dir)) {
+    bool loud = false;
+    if (isIgnoredIncludeName(name, loud))
+      continue;
+    std::string full = (!dir.empty() && dir.back() == '/' ? dir : dir + "/") + name;
+    if (inputKind(full) != InputKind::Directory)
+      out.push_back(full);
+  }
+  return out;
+}
+
+struct Checker {
+  Frontend &fe;
+  const CommandLine &cl;
+
+  // Checks one policy file; returns the exit status it earns.
+  int checkFile(const std::string &file, bool reportMissing) {
+    if (inputKind(file) == InputKind::Missing) {
+      if (reportMissing) {
+        if (cl.format == MessageFormat::Apparmor)
+          fmt::print(stderr, "File {} not found, skipping...\n", file);
+        else
+          fmt::print(stderr, "aasim: error: cannot read '{}': {}\n", file, std::strerror(errno));
+      }
+      return kExitUsage;
+    }
+    LoadedFile f = loadOne(fe, file);
+    printDiagnostics(fe, f, cl);
+    if (!f.policy && f.firstDiagnostic < f.endDiagnostic &&
+        !fe.diagnostics().items()[f.firstDiagnostic].loc.valid())
+      return kExitUsage;  // unreadable input
+    if (!f.accepted)
+      return kExitRejected;
+    if (cl.command == "preprocess")
+      fmt::print("{}", printPolicy(*f.policy, f.vars));
+    else if (cl.command == "names")
+      for (const auto &n : profileNames(*f.policy))
+        fmt::print("{}\n", n);
+    return kExitOk;
+  }
+
+  int checkDirectory(const std::string &dir) {
+    int status = kExitOk;
+    for (const auto &file : directoryProfiles(dir)) {
+      bool missing = inputKind(file) == InputKind::Missing;
+      if (missing && cl.format == MessageFormat::Aasim)
+        fmt::print(stderr, "aasim: error: cannot read '{}' in {}: {}\n", file, dir, std::strerror(errno));
+      status = std::max(status, checkFile(file, /*reportMissing=*/false));
+    }
+    if (status != kExitOk && cl.format == MessageFormat::Apparmor)
+      fmt::print(stderr, "There was an error while loading profiles from {}\n", dir);
+    return status;
+  }
+};
 
 int run(int argc, char **argv) {
   CommandLine cl;
@@ -148,23 +331,12 @@ int run(int argc, char **argv) {
     fmt::print(stderr, "aasim: {}\n", error);
     return kExitUsage;
   }
+  Checker checker{*fe, cl};
   int status = kExitOk;
   for (const auto &file : cl.files) {
-    LoadedFile f = loadOne(*fe, file);
-    printDiagnostics(*fe, f, cl.quiet);
-    if (!f.policy && f.firstDiagnostic < f.endDiagnostic && !fe->diagnostics().items()[f.firstDiagnostic].loc.valid()) {
-      status = std::max(status, kExitUsage);  // unreadable input
-      continue;
-    }
-    if (!f.accepted) {
-      status = std::max(status, kExitRejected);
-      continue;
-    }
-    if (cl.command == "preprocess")
-      fmt::print("{}", printPolicy(*f.policy, f.vars));
-    else if (cl.command == "names")
-      for (const auto &n : profileNames(*f.policy))
-        fmt::print("{}\n", n);
+    int s = inputKind(file) == InputKind::Directory ? checker.checkDirectory(file)
+                                                    : checker.checkFile(file, /*reportMissing=*/true);
+    status = std::max(status, s);
   }
   return status;
 }

@@ -159,6 +159,7 @@ struct Profile {
   std::vector<Word> flags;
   std::vector<Stmt> body;
   SourceLoc loc;
+  SourceLoc closeLoc;  // the closing brace
 };
 
 struct Stmt {

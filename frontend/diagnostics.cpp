@@ -13,11 +13,34 @@ size_t Diagnostics::errorCount() const {
   return n;
 }
 
-void Diagnostics::promoteWarnings() {
-  for (auto &d : items_)
-    if (d.severity == Severity::Warning)
-      d.severity = Severity::Error;
+void Diagnostics::applyPolicy(const WarningPolicy &policy) {
+  std::vector<Diagnostic> kept;
+  for (auto &d : items_) {
+    // Unclassified warnings are the ones apparmor_parser prints unconditionally.
+    if (d.severity == Severity::Warning && d.flag != WarningFlag::None) {
+      if (policy.errors.count(d.flag))
+        d.severity = Severity::Error;
+      else if (!policy.shown.count(d.flag))
+        continue;
+    }
+    kept.push_back(std::move(d));
+  }
+  items_ = std::move(kept);
 }
+
+std::optional<WarningFlag> warningFlagByName(std::string_view name) {
+  if (name == "rule-not-enforced")
+    return WarningFlag::RuleNotEnforced;
+  if (name == "rule-downgraded")
+    return WarningFlag::RuleDowngraded;
+  if (name == "deprecated")
+    return WarningFlag::Deprecated;
+  if (name == "include-cycle")
+    return WarningFlag::IncludeCycle;
+  return std::nullopt;
+}
+
+bool isApparmorWarning(WarningFlag f) { return f != WarningFlag::None && f != WarningFlag::IncludeCycle; }
 
 static const char *severityName(Severity s) {
   switch (s) {
@@ -59,6 +82,19 @@ std::string renderDiagnostic(const SourceManager &sm, const Diagnostic &d) {
   }
   out += fmt::format("    {}\n    {}^\n", shown, marker);
   return out;
+}
+
+std::string renderApparmorStyle(const SourceManager &sm, const Diagnostic &d, const std::string &inputName) {
+  if (!d.loc.valid() || (d.severity == Severity::Warning && d.flag == WarningFlag::None))
+    return d.message + "\n";
+  const std::string &where = sm.path(d.loc.file);
+  unsigned line = sm.lineCol(d.loc).line;
+  if (d.severity == Severity::Error)
+    return fmt::format("AppArmor parser error for {} in profile {} at line {}: {}\n", inputName, where, line,
+                       d.message);
+  if (!d.profile.empty())
+    return fmt::format("Warning from profile {} ({}): {}\n", d.profile, inputName, d.message);
+  return fmt::format("Warning from {} ({} line {}): {}\n", inputName, where, line, d.message);
 }
 
 } // namespace aasim::frontend

@@ -64,11 +64,10 @@ LoadedFile Frontend::load(const std::string &name, std::string text) {
     if (!local.hasErrors())
       sema::analyze(*out.policy, out.vars, features_, local);
   }
-  if (options_.werror)
-    local.promoteWarnings();
+  local.applyPolicy(options_.warnings);
   out.accepted = out.policy && !local.hasErrors();
   for (const auto &d : local.items())
-    diags_.report(d.severity, d.loc, d.message);
+    diags_.report(d);
   out.endDiagnostic = diags_.items().size();
   return out;
 }

@@ -19,7 +19,7 @@ namespace aasim::frontend {
 struct FrontendOptions {
   SearchPaths paths;
   std::optional<std::string> featuresFile;  // -M
-  bool werror = false;                      // --Werror: warnings reject the policy
+  WarningPolicy warnings;                   // --warn, --Werror
 };
 
 /// One policy file after the frontend: its tree (when it parsed), the

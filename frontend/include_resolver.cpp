@@ -89,19 +89,24 @@ bool isIgnoredIncludeName(const std::string &name, bool &loud) {
   return false;
 }
 
-std::vector<std::string> IncludeResolver::directoryEntries(const std::string &dir,
-                                                           std::vector<std::string> &ignoredNotices) const {
+std::vector<std::string> sortedDirectoryNames(const std::string &dir) {
   std::vector<std::string> names;
   if (DIR *d = ::opendir(dir.c_str())) {
-    while (struct dirent *ent = ::readdir(d))
-      names.emplace_back(ent->d_name);
+    while (struct dirent *ent = ::readdir(d)) {
+      std::string_view n = ent->d_name;
+      if (n != "." && n != "..")
+        names.emplace_back(n);
+    }
     ::closedir(d);
   }
   std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::vector<std::string> IncludeResolver::directoryEntries(const std::string &dir,
+                                                           std::vector<std::string> &ignoredNotices) const {
   std::vector<std::string> out;
-  for (const auto &name : names) {
-    if (name == "." || name == "..")
-      continue;
+  for (const auto &name : sortedDirectoryNames(dir)) {
     std::string full = dir + "/" + name;
     bool loud = false;
     if (isIgnoredIncludeName(name, loud)) {

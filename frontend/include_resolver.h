@@ -40,6 +40,10 @@ private:
   std::map<std::string, std::shared_ptr<const std::string>> cache_;
 };
 
+/// Names in a directory (without `.` and `..`), sorted bytewise as
+/// apparmor_parser walks them; empty when it cannot be opened.
+std::vector<std::string> sortedDirectoryNames(const std::string &dir);
+
 /// True for names an include of a directory skips (dot files, backups,
 /// package-manager files). `loud` is set when apparmor_parser mentions it.
 bool isIgnoredIncludeName(const std::string &name, bool &loud);

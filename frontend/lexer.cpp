@@ -19,7 +19,7 @@ using lexpat::Match;
 // Rules of the lexer in the order apparmor_parser's lexer lists them; when
 // two rules match the same length the earlier one wins.
 enum Rule : uint8_t {
-  R_WS, R_IncName, R_IdentitiesEq, R_CondListParen, R_PriorityEq, R_FlagsEq, R_VarNameEq, R_VarNameIn,
+  R_WS, R_IncName, R_IdentitiesEq, R_CondListParen, R_PriorityEq, R_FlagsEq, R_VarNameEq, R_VarNameColonEq, R_VarNameIn,
   R_SubId, R_SubValue, R_IdentityValue, R_ListValClose, R_ListValComma, R_ListValValue,
   R_ExtEqualsValue, R_ExtEquals, R_ExtOpenParen, R_ExtIn, R_ListCondValValue, R_ListCondParenClose,
   R_ListCondParenValue, R_ListCondClose, R_ListCondComma, R_ListCondId, R_ListCondEqParen, R_ListCondEq,
@@ -48,6 +48,7 @@ Match matchRule(Rule r, const char *p, const char *e) {
   case R_PriorityEq: return wordThenEquals("priority", p, e);
   case R_FlagsEq: return wordThenEquals("flags", p, e);
   case R_VarNameEq: return varNameEquals(p, e);
+  case R_VarNameColonEq: return varNameColonEquals(p, e);
   case R_VarNameIn: return varNameIn(p, e);
   case R_SubId: case R_SubValue: case R_AssignValue: case R_CpId:
     return firstOf(ids(p, e), quotedId(p, e));
@@ -140,7 +141,7 @@ Match matchRule(Rule r, const char *p, const char *e) {
 const std::vector<Rule> &rulesFor(LexMode m) {
   // Rule groups shared by the class modes.
   static const std::vector<Rule> kCondPrefix = {R_IdentitiesEq, R_CondListParen, R_PriorityEq, R_FlagsEq,
-                                                R_VarNameEq, R_VarNameIn};
+                                                R_VarNameEq, R_VarNameColonEq, R_VarNameIn};
   auto classMode = [](std::initializer_list<Rule> own, bool conds) {
     std::vector<Rule> v = {R_WS};
     if (conds)
@@ -181,7 +182,7 @@ const std::vector<Rule> &rulesFor(LexMode m) {
                                       R_KwReceive, R_KwRead, R_KwWrite, R_ModeOpenParen, R_RwMode},
                                      true);
     at(LexMode::Unix) = at(LexMode::Network);
-    at(LexMode::Userns) = {R_WS, R_KwCreate, R_EndOfRule, R_Newline};
+    at(LexMode::Userns) = {R_WS, R_KwCreate, R_ModeOpenParen, R_EndOfRule, R_Newline};
     at(LexMode::Mqueue) = classMode({R_KwCreate, R_KwOpen, R_KwDelete, R_KwGetattr, R_KwSetattr, R_KwRead,
                                      R_KwWrite, R_ModeOpenParen, R_RwMode},
                                     true);
@@ -330,14 +331,23 @@ void Lexer::include(const std::string &rawName, SourceLoc loc, bool ifExists) {
       fail(loc, fmt::format("Could not open '{}'", name));
     }
   }
-  if (seen.count(full))
-    return;  // already included in this scope: apparmor_parser skips re-includes
+  if (seen.count(full)) {
+    // Already included in this scope: apparmor_parser skips re-includes,
+    // which also breaks cycles. A cycle is worth a warning with its chain.
+    for (const Buffer &b : buffers_)
+      if (sm_.path(b.file) == full) {
+        diags_.warning(loc, WarningFlag::IncludeCycle,
+                       fmt::format("include cycle: '{}' is already being read; skipped", name));
+        break;
+      }
+    return;
+  }
   PathKind kind = resolver_.kind(full);
   if (kind == PathKind::Directory) {
     std::vector<std::string> loud;
     auto entries = resolver_.directoryEntries(full, loud);
     for (const auto &l : loud)
-      diags_.warning(loc, fmt::format("Ignoring: '{}'", l));
+      diags_.warning(loc, WarningFlag::None, fmt::format("Ignoring: '{}'", l));
     // apparmor_parser pushes every entry onto its buffer stack as it walks
     // the directory, so the last entry is read first.
     for (const auto &entry : entries) {
@@ -422,7 +432,7 @@ Token Lexer::next() {
     case R_CondListParen: pushMode(LexMode::ExtCondList); return id(Tok::CondListId);
     case R_PriorityEq: pushMode(LexMode::Integer); return raw(Tok::Priority);
     case R_FlagsEq: pushMode(LexMode::ExtCond); return raw(Tok::Flags);
-    case R_VarNameEq: case R_VarNameIn: pushMode(LexMode::ExtCond); return id(Tok::CondId);
+    case R_VarNameEq: case R_VarNameColonEq: case R_VarNameIn: pushMode(LexMode::ExtCond); return id(Tok::CondId);
     case R_SubId: popMode(); return id(Tok::Id);
     case R_SubValue: case R_IdentityValue: case R_ListCondValValue: popMode(); return id(Tok::Value);
     case R_ListValClose: case R_ListCondClose: popMode(); return raw(Tok::CloseParen);
@@ -492,13 +502,9 @@ Token Lexer::next() {
     case R_AesCond: mode_ = LexMode::AssignExpr; return raw(Tok::CondAssign);
     case R_AesOverride: mode_ = LexMode::AssignExpr; return raw(Tok::OverrideAssign);
     case R_HashIncludeIfExists: case R_IncludeIfExists:
-      if (best == R_HashIncludeIfExists)
-        diags_.warning(loc, "deprecated use of '#include'");
       pushMode(LexMode::IncludeExists);
       continue;
     case R_HashInclude: case R_Include:
-      if (best == R_HashInclude)
-        diags_.warning(loc, "deprecated use of '#include'");
       pushMode(LexMode::Include);
       continue;
     case R_All: return raw(Tok::All);

@@ -103,6 +103,9 @@ Match condListIdParen(It p, It e) {
 }
 
 Match varNameEquals(It p, It e) { return trailing(g::var_name, *g::blank >> x3::lit('='), p, e); }
+Match varNameColonEquals(It p, It e) {
+  return trailing(g::var_name >> x3::lit(':'), *g::blank >> x3::lit('='), p, e);
+}
 Match varNameIn(It p, It e) {
   return trailing(g::var_name, +g::blank >> x3::lit("in") >> *g::blank >> '(', p, e);
 }

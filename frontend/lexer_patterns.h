@@ -39,6 +39,7 @@ Match includeName(It p, It e);         // <name> | <"name"> | "name" | INC_IDS
 Match wordThenEquals(std::string_view word, It p, It e);  // word/{WS}*=
 Match condListIdParen(It p, It e);     // (peer|xattrs)/{WS}*={WS}*\(
 Match varNameEquals(It p, It e);       // {VARIABLE_NAME}/{WS}*=
+Match varNameColonEquals(It p, It e);  // {VARIABLE_NAME}:/{WS}*=   (network `label:=`, 6.0)
 Match varNameIn(It p, It e);           // {VARIABLE_NAME}/{WS}+in{WS}*\(
 Match boolVarAssign(It p, It e);       // {BOOL_VARIABLE}/{WS}*(=|+=|?=|:=)
 Match hashIncludeIfExists(It p, It e); // #include{WS}+if{WS}+exists/{WS}.*\r?\n

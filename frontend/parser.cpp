@@ -205,7 +205,7 @@ private:
       if (vars_.exists(name)) {
         if (v.op == AssignOp::Define)
           fail(v.loc, fmt::format("variable {} was previously declared", v.name.text));
-        in_.diags.report(Severity::Note, v.loc, fmt::format("'{}' is already defined", v.name.text));
+        in_.diags.note(v.loc, fmt::format("'{}' is already defined", v.name.text));
         break;
       }
       vars_.defineSet(name, values, v.loc);
@@ -264,7 +264,7 @@ private:
         // is always false.
         std::string name = variableBaseName(tok_.text);
         advance();
-        in_.diags.report(Severity::Note, loc, fmt::format("Variable {} is not a set variable", name));
+        in_.diags.note(loc, fmt::format("Variable {} is not a set variable", name));
         return false;
       }
       syntaxError("TOK_SET_VAR");
@@ -418,6 +418,7 @@ private:
     parseRules(p.body, 0);
     if (!at(Tok::Close))
       syntaxError("TOK_CLOSE");
+    p.closeLoc = tok_.loc;
     lex_.popIncludeScope();
     advance();
 

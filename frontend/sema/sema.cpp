@@ -99,13 +99,22 @@ public:
       scope.attachPath = name;
     }
     ProfileScope saved = cx_.profile();
+    std::set<std::string> savedWarned = std::move(warnedClasses_);
+    warnedClasses_.clear();
     cx_.setProfile(scope);
     checkProfileName(p);
     checkProfileHeader(p, cx_);
+    // Top-level profiles named by a path (no `profile NAME PATH`) are
+    // deprecated in the 3.0 language; apparmor_parser reports it at the end
+    // of the profile.
+    if (parentName.empty() && !name.empty() && name[0] == '/')
+      cx_.fileWarning(p.closeLoc, WarningFlag::Deprecated,
+                      "The use of file paths as profile names is deprecated. See man apparmor.d for more information");
     body(p.body, full);
     checkMergedRules(p.body, cx_);
     checkDuplicateChildren(p.body, cx_);
     cx_.setProfile(saved);
+    warnedClasses_ = std::move(savedWarned);
   }
 
   void body(const std::vector<Stmt> &stmts, const std::string &profileName) {
@@ -146,6 +155,7 @@ private:
   void visit(const Conditional &c, const std::string &name) { body(c.body, name); }
   void visit(const Profile &p, const std::string &name) { profile(p, name); }
   void visit(const ClassRule &r, const std::string &) {
+    checkFeatureSupport(r, cx_, warnedClasses_);
     switch (r.cls) {
     case RuleClass::Network: checkNetwork(r, cx_); break;
     case RuleClass::Unix: checkUnix(r, cx_); break;
@@ -162,6 +172,7 @@ private:
   }
 
   Context &cx_;
+  std::set<std::string> warnedClasses_;  // rule classes reported unsupported in this profile
 };
 
 } // namespace

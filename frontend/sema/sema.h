@@ -33,7 +33,14 @@ public:
   std::optional<std::set<std::string>> expandToSet(const ast::Word &w);
 
   void error(SourceLoc loc, std::string message) { diags_.error(loc, std::move(message)); }
-  void warning(SourceLoc loc, std::string message) { diags_.warning(loc, std::move(message)); }
+  /// A warning about the current profile (apparmor_parser names the profile).
+  void warning(SourceLoc loc, WarningFlag flag, std::string message) {
+    diags_.warning(loc, flag, std::move(message), profile_.fullName);
+  }
+  /// A warning about the file position only.
+  void fileWarning(SourceLoc loc, WarningFlag flag, std::string message) {
+    diags_.warning(loc, flag, std::move(message));
+  }
 
   const Features &features() const { return features_; }
   const VariableTable &vars() const { return vars_; }
@@ -76,6 +83,11 @@ std::optional<RwLetters> parseRwLetters(const ast::Word &w, const char *classNam
 
 /// Shared prefix rule for class rules: `owner`/`other` is not allowed.
 void rejectOwnerPrefix(const ast::ClassRule &r, Context &cx);
+
+/// Warns once per profile and rule class when the target kernel's feature
+/// set (-M) cannot enforce the rule (apparmor_parser's rule-not-enforced and
+/// rule-downgraded warnings). `warned` collects the classes already reported.
+void checkFeatureSupport(const ast::ClassRule &r, Context &cx, std::set<std::string> &warned);
 
 /// Runs every check over a parsed policy.
 void analyze(const ast::Policy &policy, const VariableTable &vars, const Features &features, Diagnostics &diags);

@@ -12,8 +12,9 @@ TEST(BadInput, TruncatedFiles) {
   const std::string full = "@{A} = /a\nprofile p /usr/bin/p flags=(complain) {\n  /a/** rw,\n  network inet,\n}\n";
   for (size_t n = 0; n < full.size(); ++n) {
     auto r = checkText(full.substr(0, n));
-    if (!r.accepted)
+    if (!r.accepted) {
       EXPECT_FALSE(r.firstError.empty()) << "prefix of length " << n;
+    }
   }
 }
 

@@ -106,3 +106,12 @@ TEST(Check, DuplicateProfilesAndMergedExecConflicts) {
   EXPECT_TRUE(checkText("profile a { /bin/x px,\n /bin/x r, }\n").accepted);
   EXPECT_TRUE(checkText("profile a { /bin/x px,\n deny /bin/x x, }\n").accepted);
 }
+
+TEST(Check, SixPointZeroNetworkLabelAssignAndParenthesizedUserns) {
+  EXPECT_TRUE(checkText("profile a { network inet stream label:=foo, }\n").accepted);
+  EXPECT_TRUE(checkText("profile a { network send peer=(label:=@{profile_name}), }\n").accepted);
+  EXPECT_TRUE(checkText("profile a { userns (create), }\n").accepted);
+  EXPECT_TRUE(checkText("profile a { userns create, }\n").accepted);
+  EXPECT_FALSE(checkText("profile a { userns read, }\n").accepted);
+  EXPECT_FALSE(checkText("profile a { network inet stream label:=, }\n").accepted);
+}

@@ -1,4 +1,5 @@
 // The `aasim` command: one executable, one subcommand per job.
+#include "dfa/policy_compiler.h"
 #include "frontend/frontend.h"
 #include "frontend/printer.h"
 
@@ -44,6 +45,7 @@ void printUsage(std::FILE *to) {
              "  --message-format=aasim|apparmor\n"
              "                          diagnostics with source line and caret (default), or worded\n"
              "                          exactly as apparmor_parser words them (first error only)\n"
+             "  --max-states=N          give up on an automaton past N states (default 2000000)\n"
              "  --config-file=FILE, -Q, -K, -S, -j N\n"
              "                          accepted for apparmor_parser compatibility; ignored\n"
              "  -                       read the policy from standard input\n"
@@ -62,6 +64,7 @@ struct CommandLine {
   std::vector<std::string> files;
   bool quiet = false;
   MessageFormat format = MessageFormat::Aasim;
+  aasim::dfa::CompileOptions compile;
   std::set<WarningFlag> warnOn, warnOff;  // --warn=NAME / --warn=no-NAME
   bool werrorAll = false;
   std::set<WarningFlag> werror;           // --Werror=NAME
@@ -197,6 +200,16 @@ bool parseArgs(int argc, char **argv, CommandLine &cl) {
         fmt::print(stderr, "aasim: unknown message format '{}' (aasim, apparmor)\n", v);
         return false;
       }
+    } else if ((r = value("max-states", "", v))) {
+      if (r < 0)
+        return false;
+      char *end = nullptr;
+      unsigned long n = std::strtoul(v.c_str(), &end, 10);
+      if (v.empty() || *end || n < 2 || n > 100'000'000) {
+        fmt::print(stderr, "aasim: --max-states needs a number from 2 to 100000000\n");
+        return false;
+      }
+      cl.compile.stateLimit = static_cast<uint32_t>(n);
     } else if ((r = value("jobs", "-j", v))) {
       if (r < 0)
         return false;  // apparmor_parser's job count; checking is sequential
@@ -228,18 +241,25 @@ LoadedFile loadOne(Frontend &fe, const std::string &file) {
   return fe.loadPath(file);
 }
 
-// Prints one input's diagnostics; apparmor_parser stops at its first error,
-// so its format shows warnings up to and including that error only.
-void printDiagnostics(const Frontend &fe, const LoadedFile &f, const CommandLine &cl) {
-  for (size_t i = f.firstDiagnostic; i < f.endDiagnostic; ++i) {
-    const Diagnostic &d = fe.diagnostics().items()[i];
-    if (d.severity == Severity::Note || (cl.quiet && d.severity == Severity::Warning))
+// Prints diagnostics [first, end); apparmor_parser stops at its first
+// error, so its format shows warnings up to and including that error only.
+// Notes are shown when they explain the diagnostic printed just before.
+void printDiagnostics(const SourceManager &sm, const std::vector<Diagnostic> &items, size_t first, size_t end,
+                      const std::string &inputName, const CommandLine &cl) {
+  bool lastShown = false;
+  for (size_t i = first; i < end; ++i) {
+    const Diagnostic &d = items[i];
+    bool show = d.severity == Severity::Note ? lastShown && cl.format == MessageFormat::Aasim
+                                             : !(cl.quiet && d.severity == Severity::Warning);
+    if (d.severity != Severity::Note)
+      lastShown = show;
+    if (!show)
       continue;
     if (cl.format == MessageFormat::Aasim) {
-      fmt::print(stderr, "{}", renderDiagnostic(fe.sources(), d));
+      fmt::print(stderr, "{}", renderDiagnostic(sm, d));
       continue;
     }
-    fmt::print(stderr, "{}", renderApparmorStyle(fe.sources(), d, f.name));
+    fmt::print(stderr, "{}", renderApparmorStyle(sm, d, inputName));
     if (d.severity == Severity::Error)
       break;
   }
@@ -288,11 +308,19 @@ struct Checker {
       return kExitUsage;
     }
     LoadedFile f = loadOne(fe, file);
-    printDiagnostics(fe, f, cl);
+    printDiagnostics(fe.sources(), fe.diagnostics().items(), f.firstDiagnostic, f.endDiagnostic, f.name, cl);
     if (!f.policy && f.firstDiagnostic < f.endDiagnostic &&
         !fe.diagnostics().items()[f.firstDiagnostic].loc.valid())
       return kExitUsage;  // unreadable input
     if (!f.accepted)
+      return kExitRejected;
+    // The automaton build finds what the syntax cannot: exec transitions of
+    // overlapping rules that contradict each other.
+    Diagnostics compileDiags;
+    if (cl.command == "check")
+      aasim::dfa::compilePolicy(*f.policy, f.vars, compileDiags, cl.compile);
+    printDiagnostics(fe.sources(), compileDiags.items(), 0, compileDiags.items().size(), f.name, cl);
+    if (compileDiags.hasErrors())
       return kExitRejected;
     if (cl.command == "preprocess")
       fmt::print("{}", printPolicy(*f.policy, f.vars));

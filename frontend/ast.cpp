@@ -20,4 +20,28 @@ const char *ruleClassName(RuleClass c) {
   return "rule";
 }
 
+std::string nameWithoutNamespace(const std::string &name) {
+  if (name.empty() || name[0] != ':')
+    return name;
+  size_t end = name.find(':', 1);
+  if (end == std::string::npos)
+    return name;
+  std::string rest = name.substr(end + 1);
+  if (rest.rfind("//", 0) == 0)
+    rest = rest.substr(2);
+  return rest;
+}
+
+Prefix combinePrefix(const Prefix &outer, const Prefix &inner) {
+  Prefix p = inner;
+  if (!p.priority)
+    p.priority = outer.priority;
+  p.audit = p.audit || outer.audit;
+  if (p.mode == RuleMode::Unspecified)
+    p.mode = outer.mode;
+  if (p.owner == OwnerQual::Unspecified)
+    p.owner = outer.owner;
+  return p;
+}
+
 } // namespace aasim::frontend::ast

@@ -87,6 +87,13 @@ enum class RuleClass { Network, Unix, Dbus, Signal, Ptrace, Mount, Remount, Umou
 
 const char *ruleClassName(RuleClass c);
 
+/// A profile's name without its `:ns:` or `:ns://` namespace prefix.
+std::string nameWithoutNamespace(const std::string &name);
+
+/// The prefix a rule inside a prefix block ends up with: its own
+/// qualifiers, and the block's where it has none.
+Prefix combinePrefix(const Prefix &outer, const Prefix &inner);
+
 /// Every rule class whose grammar is `keyword [perms] [conds] [ids] [peer=(...)]`.
 struct ClassRule {
   RuleClass cls;

@@ -174,4 +174,21 @@ std::optional<std::string> VariableTable::expandWord(const std::string &text, Ex
   }
 }
 
+std::map<std::string, std::set<std::string>> automaticVariables(const std::string &fullName,
+                                                                const std::optional<std::string> &attachPath) {
+  std::map<std::string, std::set<std::string>> out;
+  std::string escaped;
+  for (char c : fullName) {
+    if (std::string_view("{}[]*?").find(c) != std::string_view::npos)
+      escaped += '\\';
+    escaped += c;
+  }
+  out["profile_name"] = {escaped};
+  if (attachPath) {
+    out["attach_path"] = {*attachPath};
+    out["exec_path"] = {*attachPath};
+  }
+  return out;
+}
+
 } // namespace aasim::frontend

@@ -64,6 +64,12 @@ private:
   std::map<std::string, bool> bools_;
 };
 
+/// The automatic variables of a profile: @{profile_name} (its full name,
+/// glob characters escaped so it matches literally) and, when the profile
+/// attaches to a path, @{attach_path} and @{exec_path}.
+std::map<std::string, std::set<std::string>> automaticVariables(const std::string &fullName,
+                                                                const std::optional<std::string> &attachPath);
+
 /// Strips `@`/`$` and optional braces: "@{HOME}" -> "HOME".
 std::string variableBaseName(const std::string &token);
 

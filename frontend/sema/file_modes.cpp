@@ -87,4 +87,27 @@ std::optional<uint32_t> parseFileModes(const std::string &s, std::string &error)
   return perms | (perms << kOtherShift);
 }
 
+std::optional<uint32_t> fileRulePerms(const ast::FileRule &r, ast::OwnerQual owner) {
+  uint32_t perms;
+  if (r.bare) {
+    perms = kMayRead | kMayWrite | kMayAppend | kMayLink | kMayLock | kExecMmap | kExecInherit | kMayExec;
+    perms |= perms << kOtherShift;
+  } else {
+    std::string err;
+    auto parsed = parseFileModes(r.modes.text, err);
+    if (!parsed)
+      return std::nullopt;
+    perms = *parsed;
+    if (r.safety == ast::ExecSafety::Unsafe)
+      perms |= (perms & kExecBits) << 8 & kAllExecUnsafe;
+    else if (r.safety == ast::ExecSafety::Safe)
+      perms &= ~kAllExecUnsafe;
+  }
+  if (owner == ast::OwnerQual::Owner)
+    perms &= (1u << kOtherShift) - 1;
+  else if (owner == ast::OwnerQual::Other)
+    perms &= ~((1u << kOtherShift) - 1);
+  return perms;
+}
+
 } // namespace aasim::frontend::sema

@@ -2,6 +2,8 @@
 // encoding: the 14-bit per-half layout of kernel-semantics.md §2.1.
 #pragma once
 
+#include "../ast.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -23,5 +25,11 @@ inline constexpr uint32_t kAllExecUnsafe = kExecUnsafe | (kExecUnsafe << kOtherS
 /// Parses a mode string into both halves (user | other<<14). Fails on
 /// conflicting exec qualifiers and on `a` together with `w`.
 std::optional<uint32_t> parseFileModes(const std::string &modes, std::string &error);
+
+/// The permission bits of a file rule: its modes (or the bare `file,`
+/// set), the `safe`/`unsafe` exec prefix, and the owner/other half
+/// selection of its (block-combined) prefix. nullopt when the modes do not
+/// parse (the rule check reports that).
+std::optional<uint32_t> fileRulePerms(const ast::FileRule &r, ast::OwnerQual owner);
 
 } // namespace aasim::frontend::sema

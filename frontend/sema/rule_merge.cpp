@@ -33,18 +33,6 @@ struct MergedPerms {
   SourceLoc loc;
 };
 
-Prefix combine(const Prefix &outer, const Prefix &inner) {
-  Prefix p = inner;
-  if (!p.priority)
-    p.priority = outer.priority;
-  p.audit = p.audit || outer.audit;
-  if (p.mode == RuleMode::Unspecified)
-    p.mode = outer.mode;
-  if (p.owner == OwnerQual::Unspecified)
-    p.owner = outer.owner;
-  return p;
-}
-
 bool storedAudit(const Prefix &p) { return p.mode == RuleMode::Deny ? !p.audit : p.audit; }
 
 RuleMode normalMode(RuleMode m) { return m == RuleMode::Unspecified ? RuleMode::Allow : m; }
@@ -74,7 +62,7 @@ public:
       else if (auto *c = std::get_if<ChangeProfileRule>(&s.node))
         changeProfile(*c, outer);
       else if (auto *b = std::get_if<PrefixBlock>(&s.node))
-        body(b->body, combine(outer, b->prefix));
+        body(b->body, combinePrefix(outer, b->prefix));
       else if (auto *cond = std::get_if<Conditional>(&s.node))
         body(cond->body, outer);
     }
@@ -99,26 +87,11 @@ private:
   }
 
   void file(const FileRule &r, const Prefix &outer) {
-    Prefix p = combine(outer, r.prefix);
-    uint32_t perms;
-    if (r.bare) {
-      perms = (kMayRead | kMayWrite | kMayAppend | kMayLink | kMayLock | kExecMmap | kExecInherit | kMayExec);
-      perms |= perms << kOtherShift;
-    } else {
-      std::string err;
-      auto parsed = parseFileModes(r.modes.text, err);
-      if (!parsed)
-        return;  // reported by checkFileRule
-      perms = *parsed;
-      if (r.safety == ExecSafety::Unsafe)
-        perms |= (perms & kExecBits) << 8 & kAllExecUnsafe;
-      else if (r.safety == ExecSafety::Safe)
-        perms &= ~kAllExecUnsafe;
-    }
-    if (p.owner == OwnerQual::Owner)
-      perms &= (1u << kOtherShift) - 1;
-    else if (p.owner == OwnerQual::Other)
-      perms &= ~((1u << kOtherShift) - 1);
+    Prefix p = combinePrefix(outer, r.prefix);
+    auto parsedPerms = fileRulePerms(r, p.owner);
+    if (!parsedPerms)
+      return;  // reported by checkFileRule
+    uint32_t perms = *parsedPerms;
     ExpandError err;
     auto name = cx_.vars().expandWord(r.path.text, err);
     if (!name)
@@ -141,7 +114,7 @@ private:
   }
 
   void changeProfile(const ChangeProfileRule &r, const Prefix &outer) {
-    Prefix p = combine(outer, r.prefix);
+    Prefix p = combinePrefix(outer, r.prefix);
     uint32_t perms = kChangeProfile;
     MergeKey key;
     if (r.exec) {

@@ -31,19 +31,7 @@ std::optional<std::set<std::string>> Context::expandToSet(const Word &w) {
 
 void Context::setProfile(ProfileScope scope) {
   profile_ = std::move(scope);
-  automatic_.clear();
-  // @{profile_name} matches the name literally: escape glob characters.
-  std::string escaped;
-  for (char c : profile_.fullName) {
-    if (std::string_view("{}[]*?").find(c) != std::string_view::npos)
-      escaped += '\\';
-    escaped += c;
-  }
-  automatic_["profile_name"] = {escaped};
-  if (profile_.attachPath) {
-    automatic_["attach_path"] = {*profile_.attachPath};
-    automatic_["exec_path"] = {*profile_.attachPath};
-  }
+  automatic_ = automaticVariables(profile_.fullName, profile_.attachPath);
 }
 
 void rejectOwnerPrefix(const ClassRule &r, Context &cx) {
@@ -73,16 +61,8 @@ public:
   Walker(Context &cx) : cx_(cx) {}
 
   void profile(const Profile &p, const std::string &parentName) {
-    std::string name = p.name.text;
     // The namespace is not part of @{profile_name}.
-    if (!name.empty() && name[0] == ':') {
-      size_t end = name.find(':', 1);
-      if (end != std::string::npos) {
-        name = name.substr(end + 1);
-        if (name.rfind("//", 0) == 0)
-          name = name.substr(2);
-      }
-    }
+    std::string name = nameWithoutNamespace(p.name.text);
     std::string full = parentName.empty() ? name : parentName + "//" + name;
     ProfileScope scope;
     scope.fullName = full;

@@ -1,0 +1,398 @@
+#include "builder.h"
+
+#include <llvm/ADT/BitVector.h>
+#include <llvm/ADT/DenseMap.h>
+#include <llvm/ADT/SmallVector.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <unordered_map>
+
+namespace aasim::dfa {
+
+namespace {
+
+constexpr uint32_t kNoSet = UINT32_MAX;
+
+using PositionSet = std::vector<uint32_t>;
+
+struct PositionSetHash {
+  size_t operator()(const PositionSet &s) const {
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (uint32_t v : s) {
+      h ^= v;
+      h *= 0x100000001b3ull;
+    }
+    return static_cast<size_t>(h ^ (h >> 29));
+  }
+};
+
+/// The followpos view of a regex tree: every Bytes or Accept leaf is a position.
+struct PositionGraph {
+  std::vector<uint32_t> setOf;   // position -> distinct byte-set index, kNoSet for accept markers
+  std::vector<uint32_t> flagOf;  // position -> flag (accept markers)
+  std::vector<PositionSet> follow;
+  PositionSet start;
+};
+
+NodeId balancedAlt(RegexArena &arena, const std::vector<NodeId> &items, size_t lo, size_t hi) {
+  if (hi - lo == 1)
+    return items[lo];
+  size_t mid = lo + (hi - lo) / 2;
+  return arena.alt(balancedAlt(arena, items, lo, mid), balancedAlt(arena, items, mid, hi));
+}
+
+struct NodeInfo {
+  bool nullable = false;
+  PositionSet first, last;
+};
+
+// Post-order walk without recursion: a path can make a very deep tree.
+PositionGraph computePositions(const RegexArena &arena, NodeId root, std::vector<uint32_t> &distinctOfSet,
+                               std::vector<ByteSet> &distinctSets) {
+  PositionGraph g;
+  std::vector<NodeInfo> info(arena.size());
+  std::map<std::array<uint64_t, 4>, uint32_t> distinctIndex;
+  distinctOfSet.assign(arena.setCount(), kNoSet);
+  auto distinctFor = [&](uint32_t setIndex) {
+    if (distinctOfSet[setIndex] != kNoSet)
+      return distinctOfSet[setIndex];
+    const ByteSet &s = arena.set(setIndex);
+    std::array<uint64_t, 4> key{};
+    for (unsigned b = 0; b < 256; ++b)
+      if (s.test(b))
+        key[b / 64] |= 1ull << (b % 64);
+    auto [it, inserted] = distinctIndex.emplace(key, static_cast<uint32_t>(distinctSets.size()));
+    if (inserted)
+      distinctSets.push_back(s);
+    return distinctOfSet[setIndex] = it->second;
+  };
+  auto newPosition = [&](uint32_t set, uint32_t flag) {
+    g.setOf.push_back(set);
+    g.flagOf.push_back(flag);
+    g.follow.emplace_back();
+    return static_cast<uint32_t>(g.setOf.size() - 1);
+  };
+  auto append = [](PositionSet &to, const PositionSet &from) { to.insert(to.end(), from.begin(), from.end()); };
+
+  std::vector<std::pair<NodeId, bool>> stack{{root, false}};
+  while (!stack.empty()) {
+    auto [id, childrenDone] = stack.back();
+    stack.pop_back();
+    const Node &n = arena.node(id);
+    if (!childrenDone && (n.kind == NodeKind::Cat || n.kind == NodeKind::Alt || n.kind == NodeKind::Star ||
+                          n.kind == NodeKind::Plus)) {
+      stack.push_back({id, true});
+      stack.push_back({n.left, false});
+      if (n.kind == NodeKind::Cat || n.kind == NodeKind::Alt)
+        stack.push_back({n.right, false});
+      continue;
+    }
+    NodeInfo &out = info[id];
+    switch (n.kind) {
+    case NodeKind::Epsilon: out.nullable = true; break;
+    case NodeKind::Bytes: {
+      uint32_t p = newPosition(distinctFor(n.byteSet), 0);
+      out.first = out.last = {p};
+      break;
+    }
+    case NodeKind::Accept: {
+      uint32_t p = newPosition(kNoSet, n.accept);
+      out.first = out.last = {p};
+      break;
+    }
+    case NodeKind::Cat: {
+      NodeInfo &a = info[n.left], &b = info[n.right];
+      for (uint32_t p : a.last)
+        append(g.follow[p], b.first);
+      out.nullable = a.nullable && b.nullable;
+      out.first = std::move(a.first);
+      if (a.nullable)
+        append(out.first, b.first);
+      out.last = std::move(b.last);
+      if (b.nullable)
+        append(out.last, a.last);
+      a = NodeInfo{};
+      b = NodeInfo{};
+      break;
+    }
+    case NodeKind::Alt: {
+      NodeInfo &a = info[n.left], &b = info[n.right];
+      out.nullable = a.nullable || b.nullable;
+      out.first = std::move(a.first);
+      append(out.first, b.first);
+      out.last = std::move(a.last);
+      append(out.last, b.last);
+      a = NodeInfo{};
+      b = NodeInfo{};
+      break;
+    }
+    case NodeKind::Star: case NodeKind::Plus: {
+      NodeInfo &a = info[n.left];
+      for (uint32_t p : a.last)
+        append(g.follow[p], a.first);
+      out.nullable = n.kind == NodeKind::Star || a.nullable;
+      out.first = std::move(a.first);
+      out.last = std::move(a.last);
+      a = NodeInfo{};
+      break;
+    }
+    }
+  }
+  for (auto &f : g.follow) {
+    std::sort(f.begin(), f.end());
+    f.erase(std::unique(f.begin(), f.end()), f.end());
+  }
+  g.start = std::move(info[root].first);
+  std::sort(g.start.begin(), g.start.end());
+  g.start.erase(std::unique(g.start.begin(), g.start.end()), g.start.end());
+  return g;
+}
+
+// Merges positions that accept the same continuations: same byte set (or
+// the same accept flag) and followers in the same classes, refined until
+// stable (a forward bisimulation). Many rules ending in `/**` with one flag
+// then share a single `**` loop, where the subset construction would
+// otherwise remember every combination of live loops as its own state;
+// apparmor_parser gets the same effect by factoring its regex trees.
+void mergeEquivalentPositions(PositionGraph &g) {
+  const uint32_t n = static_cast<uint32_t>(g.setOf.size());
+  if (n == 0)
+    return;
+  std::vector<uint32_t> cls(n);
+  {
+    std::map<std::pair<uint32_t, uint32_t>, uint32_t> initial;
+    for (uint32_t p = 0; p < n; ++p) {
+      auto key = std::make_pair(g.setOf[p], g.setOf[p] == kNoSet ? g.flagOf[p] : 0);
+      cls[p] = initial.emplace(key, static_cast<uint32_t>(initial.size())).first->second;
+    }
+  }
+  uint32_t classCount = 0;
+  std::vector<uint32_t> sig;
+  for (;;) {
+    std::unordered_map<PositionSet, uint32_t, PositionSetHash> index;
+    std::vector<uint32_t> next(n);
+    for (uint32_t p = 0; p < n; ++p) {
+      sig.clear();
+      sig.push_back(cls[p]);
+      size_t mark = sig.size();
+      for (uint32_t q : g.follow[p])
+        sig.push_back(cls[q]);
+      std::sort(sig.begin() + mark, sig.end());
+      sig.erase(std::unique(sig.begin() + mark, sig.end()), sig.end());
+      next[p] = index.emplace(sig, static_cast<uint32_t>(index.size())).first->second;
+    }
+    uint32_t count = static_cast<uint32_t>(index.size());
+    cls = std::move(next);
+    if (count == classCount)
+      break;
+    classCount = count;
+  }
+  if (classCount == n)
+    return;
+  // Rebuild the graph over one representative per class.
+  PositionGraph merged;
+  std::vector<uint32_t> rep(classCount, kNoSet);
+  for (uint32_t p = 0; p < n; ++p)
+    if (rep[cls[p]] == kNoSet) {
+      rep[cls[p]] = p;
+      merged.setOf.push_back(g.setOf[p]);
+      merged.flagOf.push_back(g.flagOf[p]);
+    }
+  auto remap = [&](const PositionSet &s) {
+    PositionSet out;
+    out.reserve(s.size());
+    for (uint32_t q : s)
+      out.push_back(cls[q]);
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  };
+  merged.follow.resize(classCount);
+  for (uint32_t c = 0; c < classCount; ++c)
+    merged.follow[c] = remap(g.follow[rep[c]]);
+  merged.start = remap(g.start);
+  g = std::move(merged);
+}
+
+// Bytes that every byte set treats alike share a class.
+uint32_t computeByteClasses(const std::vector<ByteSet> &sets, std::array<uint16_t, 256> &classOf) {
+  classOf.fill(0);
+  uint32_t count = 1;
+  for (const ByteSet &s : sets) {
+    std::array<int32_t, 512> remap;
+    remap.fill(-1);
+    uint32_t next = 0;
+    std::array<uint16_t, 256> refined;
+    for (unsigned b = 0; b < 256; ++b) {
+      unsigned key = classOf[b] * 2 + (s.test(b) ? 1 : 0);
+      if (remap[key] < 0)
+        remap[key] = static_cast<int32_t>(next++);
+      refined[b] = static_cast<uint16_t>(remap[key]);
+    }
+    classOf = refined;
+    count = next;
+  }
+  return count;
+}
+
+} // namespace
+
+std::vector<uint8_t> Dfa::classRepresentatives() const {
+  std::vector<uint8_t> rep(classCount, 0);
+  std::vector<bool> seen(classCount, false);
+  // Prefer printable bytes so witnesses read well.
+  for (int pass = 0; pass < 2; ++pass)
+    for (unsigned b = 0; b < 256; ++b) {
+      bool printable = b >= 0x21 && b < 0x7f;
+      if ((pass == 0) != printable)
+        continue;
+      uint16_t c = byteClass[b];
+      if (!seen[c]) {
+        seen[c] = true;
+        rep[c] = static_cast<uint8_t>(b);
+      }
+    }
+  return rep;
+}
+
+BuildResult buildDfa(RegexArena &arena, const std::vector<RuleExpr> &rules, const std::vector<RuleFlag> &flags,
+                     const BuildOptions &options) {
+  BuildResult result;
+  Dfa dfa;
+  // Rules with the same flag share one accept marker, as apparmor_parser
+  // groups them: states then differ only where the permissions can.
+  std::vector<std::vector<NodeId>> byFlag(flags.size());
+  for (const auto &r : rules)
+    byFlag[r.flag].push_back(r.regex);
+  std::vector<NodeId> items;
+  for (uint32_t f = 0; f < byFlag.size(); ++f)
+    if (!byFlag[f].empty())
+      items.push_back(arena.cat(balancedAlt(arena, byFlag[f], 0, byFlag[f].size()), arena.accept(f)));
+
+  std::vector<uint32_t> distinctOfSet;
+  std::vector<ByteSet> distinctSets;
+  PositionGraph g;
+  if (!items.empty()) {
+    g = computePositions(arena, balancedAlt(arena, items, 0, items.size()), distinctOfSet, distinctSets);
+    mergeEquivalentPositions(g);
+  }
+  const uint32_t K = dfa.classCount = computeByteClasses(distinctSets, dfa.byteClass);
+
+  // Class membership of each distinct byte set.
+  std::vector<llvm::BitVector> classesOf;
+  classesOf.reserve(distinctSets.size());
+  for (const ByteSet &s : distinctSets) {
+    llvm::BitVector bits(K);
+    for (unsigned b = 0; b < 256; ++b)
+      if (s.test(b))
+        bits.set(dfa.byteClass[b]);
+    classesOf.push_back(std::move(bits));
+  }
+
+  std::unordered_map<PositionSet, uint32_t, PositionSetHash> index;
+  std::vector<const PositionSet *> sets;
+  std::vector<std::pair<uint32_t, uint32_t>> parent;  // (state, class) it was first reached from
+  auto intern = [&](PositionSet &&s, uint32_t from, uint32_t cls) -> uint32_t {
+    auto [it, inserted] = index.emplace(std::move(s), static_cast<uint32_t>(sets.size()));
+    if (inserted) {
+      sets.push_back(&it->first);
+      parent.emplace_back(from, cls);
+    }
+    return it->second;
+  };
+  intern(PositionSet{}, 0, 0);  // dead
+  intern(PositionSet(g.start), 0, 0);
+
+  std::vector<uint32_t> stamp(g.setOf.size(), 0);
+  uint32_t generation = 0;
+  for (uint32_t s = 0; s < sets.size(); ++s) {
+    if (sets.size() > options.stateLimit) {
+      result.error = BuildError{BuildError::Kind::TooManyStates,
+                                fmt::format("automaton exceeds {} states", options.stateLimit), {}, {}};
+      return result;
+    }
+    dfa.next.resize(static_cast<size_t>(sets.size()) * K, 0);
+    // Group the state's byte positions by their distinct byte set.
+    llvm::SmallVector<uint32_t, 16> groupSet;                       // group -> distinct set
+    llvm::SmallVector<llvm::SmallVector<uint32_t, 4>, 16> groupPos;  // group -> positions
+    llvm::DenseMap<uint32_t, uint32_t> groupOf;
+    std::vector<uint32_t> accepts;
+    for (uint32_t p : *sets[s]) {
+      uint32_t d = g.setOf[p];
+      if (d == kNoSet) {
+        accepts.push_back(g.flagOf[p]);
+        continue;
+      }
+      auto [it, inserted] = groupOf.try_emplace(d, static_cast<uint32_t>(groupSet.size()));
+      if (inserted) {
+        groupSet.push_back(d);
+        groupPos.emplace_back();
+      }
+      groupPos[it->second].push_back(p);
+    }
+    std::sort(accepts.begin(), accepts.end());
+    accepts.erase(std::unique(accepts.begin(), accepts.end()), accepts.end());
+    dfa.acceptFlags.push_back(std::move(accepts));
+
+    // Classes with the same group membership go to the same state.
+    std::unordered_map<std::string, uint32_t> targetOf;
+    std::string sig;
+    for (uint32_t c = 0; c < K; ++c) {
+      sig.assign((groupSet.size() + 7) / 8, '\0');
+      bool any = false;
+      for (uint32_t gi = 0; gi < groupSet.size(); ++gi)
+        if (classesOf[groupSet[gi]].test(c)) {
+          sig[gi / 8] |= static_cast<char>(1 << (gi % 8));
+          any = true;
+        }
+      if (!any)
+        continue;  // dead
+      auto found = targetOf.find(sig);
+      if (found == targetOf.end()) {
+        ++generation;
+        PositionSet target;
+        for (uint32_t gi = 0; gi < groupSet.size(); ++gi) {
+          if (!(sig[gi / 8] & (1 << (gi % 8))))
+            continue;
+          for (uint32_t p : groupPos[gi])
+            for (uint32_t q : g.follow[p])
+              if (stamp[q] != generation) {
+                stamp[q] = generation;
+                target.push_back(q);
+              }
+        }
+        std::sort(target.begin(), target.end());
+        uint32_t t = target.empty() ? Dfa::kDead : intern(std::move(target), s, c);
+        found = targetOf.emplace(sig, t).first;
+      }
+      dfa.next.resize(static_cast<size_t>(sets.size()) * K, 0);
+      dfa.next[static_cast<size_t>(s) * K + c] = found->second;
+    }
+  }
+
+  // Permissions, in breadth-first order so a conflict's witness is shortest.
+  dfa.perms.resize(sets.size());
+  std::vector<uint8_t> rep = dfa.classRepresentatives();
+  for (uint32_t s = 0; s < sets.size(); ++s) {
+    if (dfa.acceptFlags[s].empty())
+      continue;
+    AcceptResult r = combineFlags(flags, dfa.acceptFlags[s], options.kind);
+    if (r.conflict) {
+      std::string witness;
+      for (uint32_t t = s; t > Dfa::kStart; t = parent[t].first)
+        witness += static_cast<char>(rep[parent[t].second]);
+      std::reverse(witness.begin(), witness.end());
+      result.error = BuildError{BuildError::Kind::ExecConflict, "profile has merged rule with conflicting x modifiers",
+                                *r.conflict, witness};
+      return result;
+    }
+    dfa.perms[s] = r.perms;
+  }
+  result.dfa = std::move(dfa);
+  return result;
+}
+
+} // namespace aasim::dfa

@@ -1,0 +1,247 @@
+#include "file_rules.h"
+
+#include "glob.h"
+#include "frontend/sema/file_modes.h"
+
+#include <fmt/format.h>
+
+namespace aasim::dfa {
+
+using namespace frontend;
+using namespace frontend::ast;
+using sema::kAllExecType;
+using sema::kExecModifiers;
+using sema::kLinkBits;
+using sema::kMayExec;
+using sema::kMayLock;
+
+namespace {
+
+constexpr uint32_t kChangeProfileBit = 0x80000000u;
+constexpr uint32_t kOnExecBit = 0x40000000u;
+constexpr uint32_t kSharedBits = kChangeProfileBit | kOnExecBit;
+constexpr uint32_t kExecLocalNibble = 3;
+constexpr size_t kMaxNamedTransitions = 12;
+// change_profile without an exec condition applies to any executable.
+constexpr const char *kAnyExecutable = "/[^/\\x00][^\\x00]*";
+
+class Lowering {
+public:
+  Lowering(LoweringContext &cx, FileRuleSet &out) : cx_(cx), out_(out) {}
+
+  void body(const std::vector<Stmt> &stmts, const Prefix &outer) {
+    for (const auto &s : stmts) {
+      if (auto *f = std::get_if<FileRule>(&s.node))
+        file(*f, combinePrefix(outer, f->prefix));
+      else if (auto *l = std::get_if<LinkRule>(&s.node))
+        link(*l, combinePrefix(outer, l->prefix));
+      else if (auto *c = std::get_if<ChangeProfileRule>(&s.node))
+        changeProfile(*c, combinePrefix(outer, c->prefix));
+      else if (auto *b = std::get_if<PrefixBlock>(&s.node))
+        body(b->body, combinePrefix(outer, b->prefix));
+      else if (auto *cond = std::get_if<Conditional>(&s.node))
+        body(cond->body, outer);
+    }
+  }
+
+private:
+  std::optional<std::string> expand(const Word &w) {
+    ExpandError err;
+    auto out = cx_.vars.expandWord(w.text, err, &cx_.automatic);
+    if (!out)
+      cx_.diags.error(w.loc, err.message);
+    return out;
+  }
+
+  // Expanded glob to regex text (kernel-semantics.md §1).
+  std::optional<std::string> regexFor(const std::string &glob, SourceLoc loc, bool filter = true) {
+    std::string err;
+    auto conv = globToRegex(filter ? filterSlashes(glob) : glob, err);
+    if (!conv) {
+      cx_.diags.error(loc, fmt::format("invalid glob '{}': {}", glob, err));
+      return std::nullopt;
+    }
+    return conv->regex;
+  }
+
+  // Elements of a pair string are joined by NUL.
+  static std::string pair(const std::string &a, const std::string &b) { return a + "\\x00" + b; }
+
+  void add(const std::string &regex, const Prefix &p, uint32_t perms, const RuleOrigin &origin) {
+    RegexError rerr;
+    auto root = parseRegex(regex, out_.arena, rerr);
+    if (!root) {
+      cx_.diags.error(origin.loc, fmt::format("internal regex '{}': {}", regex, rerr.message));
+      return;
+    }
+    RuleFlag f;
+    f.priority = p.priority.value_or(0);
+    f.mode = p.mode == RuleMode::Deny ? FlagMode::Deny : p.mode == RuleMode::Prompt ? FlagMode::Prompt : FlagMode::Allow;
+    f.exact = out_.arena.isExact(*root, cx_.version == LanguageVersion::V6_0);
+    f.perms = perms;
+    // The grammar stores audit for allow rules and quiet for plain deny
+    // rules in one field; exec types cannot be audited.
+    bool auditField = f.mode == FlagMode::Deny ? !p.audit : p.audit;
+    f.audit = auditField ? perms & ~(kAllExecType | kSharedBits) : 0;
+    auto [it, inserted] = flagIndex_.emplace(f, static_cast<uint32_t>(out_.flags.size()));
+    if (inserted)
+      out_.flags.push_back(f);
+    out_.rules.push_back({*root, it->second});
+    out_.origins.push_back(origin);
+    out_.regexes.push_back(regex);
+  }
+
+  // Gives a named exec transition its slot in the profile's table.
+  std::optional<uint32_t> xtableSlot(const std::string &name, SourceLoc loc) {
+    for (size_t i = 0; i < out_.xtable.size(); ++i)
+      if (out_.xtable[i] == name)
+        return static_cast<uint32_t>(i);
+    if (out_.xtable.size() >= kMaxNamedTransitions) {
+      cx_.diags.error(loc, "too many specified profile transitions");
+      return std::nullopt;
+    }
+    out_.xtable.push_back(name);
+    return static_cast<uint32_t>(out_.xtable.size() - 1);
+  }
+
+  // Replaces the modifier nibble of each half that executes.
+  static uint32_t withNibble(uint32_t perms, uint32_t nibble) {
+    for (uint32_t shift : {0u, kOtherShift})
+      if (perms & (kMayExec << shift))
+        perms = (perms & ~(kExecModifiers << shift)) | ((nibble << 10) << shift);
+    return perms;
+  }
+
+  static std::string describe(const FileRule &r) {
+    if (r.bare)
+      return "file";
+    std::string s = r.leadingModes ? r.modes.text + " " + r.path.text : r.path.text + " " + r.modes.text;
+    if (r.target)
+      s += " -> " + r.target->text;
+    return s;
+  }
+
+  void file(const FileRule &r, const Prefix &p) {
+    auto permsOpt = sema::fileRulePerms(r, p.owner);
+    if (!permsOpt)
+      return;
+    uint32_t perms = *permsOpt & ~kSharedBits;
+    if (cx_.version == LanguageVersion::V3_0) {
+      // 3.0.8 gives every ix its mmap bit at parse time, so the m survives
+      // when another rule wins the x (6.0 implies it only with the x).
+      for (uint32_t shift : {0u, kOtherShift})
+        if ((perms & (kMayExec << shift)) && (perms & (sema::kExecInherit << shift)))
+          perms |= sema::kExecMmap << shift;
+    }
+    RuleOrigin origin{r.loc, describe(r)};
+    std::string pathText = r.bare ? "/{**,}" : r.path.text;
+    auto path = r.bare ? std::optional<std::string>(pathText) : expand(r.path);
+    if (!path)
+      return;
+    bool isLinkTarget = r.target && r.leadingModes && (perms & kLinkBits);
+    if (r.target && !isLinkTarget && (perms & (kMayExec | (kMayExec << kOtherShift)))) {
+      auto target = expand(*r.target);
+      if (!target)
+        return;
+      uint32_t nibble = (perms >> 10) & 0xf;
+      std::string name = *target;
+      if (nibble == kExecLocalNibble && name.rfind(':', 0) != 0)
+        name = cx_.profileName + "//" + name;
+      auto slot = xtableSlot(name, r.target->loc);
+      if (!slot)
+        return;
+      perms = withNibble(perms, *slot + 4);
+    }
+    if (isLinkTarget) {
+      linkPair(*path, r.path.loc, *r.target, r.subset, p, perms, origin);
+      return;
+    }
+    bool deny = p.mode == RuleMode::Deny;
+    // A deny rule keeps the link bit off its lone path entry.
+    uint32_t main = deny ? perms & ~kLinkBits : perms;
+    auto regex = regexFor(*path, r.path.loc);
+    if (!regex)
+      return;
+    if (main)
+      add(*regex, p, main, origin);
+    // `l` lets the path link to anything: the pair `path \0 /[^/].*`.
+    if (perms & kLinkBits)
+      add(pair(*regex, "/[^/].*"), p, (perms & kLinkBits) | (deny ? 0 : linkSubsetBit(perms)), origin);
+  }
+
+  // The link "subset" flag (the k bit reused) rides on the user half only,
+  // and only when the user half may link.
+  static uint32_t linkSubsetBit(uint32_t perms) { return (perms & sema::kMayLink) ? kMayLock : 0; }
+
+  // `link [subset] L -> T`: L alone gets the link bits, `L \0 T` the link
+  // bits and, with `subset`, the subset flag.
+  void linkPair(const std::string &linkGlob, SourceLoc linkLoc, const Word &targetWord, bool subset, const Prefix &p,
+                uint32_t perms, const RuleOrigin &origin) {
+    auto target = expand(targetWord);
+    if (!target)
+      return;
+    auto link = regexFor(linkGlob, linkLoc);
+    auto to = regexFor(*target, targetWord.loc);
+    if (!link || !to)
+      return;
+    uint32_t linkBits = perms & kLinkBits;
+    add(*link, p, linkBits, origin);
+    add(pair(*link, *to), p, linkBits | (subset ? linkSubsetBit(perms) : 0), origin);
+  }
+
+  void link(const LinkRule &r, const Prefix &p) {
+    uint32_t perms = kLinkBits;
+    if (p.owner == OwnerQual::Owner)
+      perms &= (1u << kOtherShift) - 1;
+    else if (p.owner == OwnerQual::Other)
+      perms &= ~((1u << kOtherShift) - 1);
+    auto path = expand(r.link);
+    if (!path)
+      return;
+    linkPair(*path, r.link.loc, r.target, r.subset, p, perms,
+             RuleOrigin{r.loc, fmt::format("link {}{} -> {}", r.subset ? "subset " : "", r.link.text, r.target.text)});
+  }
+
+  void changeProfile(const ChangeProfileRule &r, const Prefix &p) {
+    RuleOrigin origin{r.loc, fmt::format("change_profile{}{}", r.exec ? " " + r.exec->text : "",
+                                         r.target ? " -> " + r.target->text : "")};
+    std::string targetGlob = "**";
+    if (r.target) {
+      auto t = expand(*r.target);
+      if (!t)
+        return;
+      targetGlob = *t;
+    }
+    std::string execGlob;
+    if (r.exec) {
+      auto e = expand(*r.exec);
+      if (!e)
+        return;
+      execGlob = *e;
+    }
+    auto exec = r.exec ? regexFor(execGlob, r.exec->loc) : std::optional<std::string>(kAnyExecutable);
+    auto target = regexFor(targetGlob, r.loc, /*filter=*/false);
+    if (!exec || !target)
+      return;
+    add(*target, p, kChangeProfileBit | kOnExecBit, origin);
+    add(*exec, p, kOnExecBit, origin);
+    uint32_t xbits = kMayExec | (kMayExec << kOtherShift);
+    if (r.safety == ExecSafety::Unsafe)
+      xbits |= sema::kAllExecUnsafe;
+    add(pair(*exec, *target), p, kOnExecBit | xbits, origin);
+  }
+
+  LoweringContext &cx_;
+  FileRuleSet &out_;
+  std::map<RuleFlag, uint32_t> flagIndex_;
+};
+
+} // namespace
+
+FileRuleSet lowerFileRules(const std::vector<Stmt> &body, LoweringContext &cx) {
+  FileRuleSet out;
+  Lowering(cx, out).body(body, Prefix{});
+  return out;
+}
+
+} // namespace aasim::dfa

@@ -1,0 +1,127 @@
+#include "policy_compiler.h"
+
+#include <fmt/format.h>
+
+namespace aasim::dfa {
+
+using namespace frontend;
+using namespace frontend::ast;
+
+namespace {
+
+// Which rule with `flag` matches `witness`: rules share flags, so the
+// automaton only knows the flag; re-matching one rule at a time names it.
+size_t ruleMatching(const FileRuleSet &set, uint32_t flag, const std::string &witness) {
+  size_t fallback = set.rules.size();
+  for (size_t i = 0; i < set.rules.size(); ++i) {
+    if (set.rules[i].flag != flag)
+      continue;
+    if (fallback == set.rules.size())
+      fallback = i;
+    RegexArena arena;
+    RegexError err;
+    auto root = parseRegex(set.regexes[i], arena, err);
+    if (!root)
+      continue;
+    std::vector<RuleFlag> one{RuleFlag{0, FlagMode::Allow, false, 1, 0}};
+    auto built = buildDfa(arena, {{*root, 0}}, one, {});
+    if (built.dfa && built.dfa->perms[built.dfa->walk(witness)].allow)
+      return i;
+  }
+  return fallback;
+}
+
+// Printable form of a witness string (NUL separates pair elements).
+std::string showWitness(const std::string &s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (c == 0)
+      out += "\\0";
+    else if (c < 0x20 || c >= 0x7f)
+      out += fmt::format("\\x{:02x}", c);
+    else
+      out += static_cast<char>(c);
+  }
+  return out;
+}
+
+class Compiler {
+public:
+  Compiler(const VariableTable &vars, Diagnostics &diags, const CompileOptions &options)
+      : vars_(vars), diags_(diags), options_(options) {}
+
+  void profile(const Profile &p, const std::string &parentName, std::vector<CompiledProfile> &out) {
+    std::string name = nameWithoutNamespace(p.name.text);
+    std::string full = parentName.empty() ? name : parentName + "//" + name;
+    std::optional<std::string> attach;
+    if (p.attachment) {
+      ExpandError err;
+      attach = vars_.expandWord(p.attachment->text, err);
+    } else if (!name.empty() && name[0] == '/') {
+      attach = name;
+    }
+    LoweringContext cx{vars_, automaticVariables(full, attach), full, options_.version, diags_};
+    size_t errorsBefore = diags_.errorCount();
+    CompiledProfile cp;
+    cp.name = full;
+    cp.fileRules = lowerFileRules(p.body, cx);
+    if (diags_.errorCount() == errorsBefore && buildFile(cp, p))
+      out.push_back(std::move(cp));
+    children(p.body, full, out);
+  }
+
+private:
+  void children(const std::vector<Stmt> &body, const std::string &parent, std::vector<CompiledProfile> &out) {
+    for (const auto &s : body) {
+      if (auto *child = std::get_if<Profile>(&s.node))
+        profile(*child, parent, out);
+      else if (auto *b = std::get_if<PrefixBlock>(&s.node))
+        children(b->body, parent, out);
+      else if (auto *c = std::get_if<Conditional>(&s.node))
+        children(c->body, parent, out);
+    }
+  }
+
+  bool buildFile(CompiledProfile &cp, const Profile &p) {
+    BuildOptions bo;
+    bo.kind = DfaKind::File;
+    bo.stateLimit = options_.stateLimit;
+    BuildResult r = buildDfa(cp.fileRules.arena, cp.fileRules.rules, cp.fileRules.flags, bo);
+    if (r.error) {
+      if (r.error->kind == BuildError::Kind::ExecConflict) {
+        uint32_t firstFlag = r.error->conflict.first;
+        if (firstFlag >= cp.fileRules.flags.size())
+          firstFlag = r.error->conflict.second;
+        const RuleOrigin &a = cp.fileRules.origins[ruleMatching(cp.fileRules, firstFlag, r.error->witness)];
+        const RuleOrigin &b =
+            cp.fileRules.origins[ruleMatching(cp.fileRules, r.error->conflict.second, r.error->witness)];
+        diags_.error(b.loc, fmt::format("profile {} has merged rule with conflicting x modifiers: '{}' and '{}' "
+                                        "both match '{}'",
+                                        cp.name, a.text, b.text, showWitness(r.error->witness)));
+        diags_.report(Severity::Note, a.loc, fmt::format("'{}' is here", a.text));
+      } else {
+        diags_.error(p.loc, fmt::format("profile {}: {}", cp.name, r.error->message));
+      }
+      return false;
+    }
+    cp.fileDfa = std::move(*r.dfa);
+    return true;
+  }
+
+  const VariableTable &vars_;
+  Diagnostics &diags_;
+  const CompileOptions &options_;
+};
+
+} // namespace
+
+std::vector<CompiledProfile> compilePolicy(const Policy &policy, const VariableTable &vars, Diagnostics &diags,
+                                           const CompileOptions &options) {
+  std::vector<CompiledProfile> out;
+  Compiler c(vars, diags, options);
+  for (const auto &p : policy.profiles)
+    c.profile(p, "", out);
+  return out;
+}
+
+} // namespace aasim::dfa

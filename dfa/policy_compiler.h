@@ -1,0 +1,31 @@
+// Compiles the profiles of a parsed policy: each profile, hat and child
+// gets its own automata. Today: the file DFA (file rules, links,
+// change_profile), with the exec-conflict check apparmor_parser makes
+// while building it.
+#pragma once
+
+#include "dfa.h"
+#include "file_rules.h"
+
+#include <string>
+#include <vector>
+
+namespace aasim::dfa {
+
+struct CompileOptions {
+  LanguageVersion version = LanguageVersion::V6_0;
+  uint32_t stateLimit = 2'000'000;
+};
+
+struct CompiledProfile {
+  std::string name;  // full name, parent//child
+  FileRuleSet fileRules;
+  Dfa fileDfa;
+};
+
+/// Compiles every profile; problems become errors in `diags` (with the
+/// rules' locations), and failing profiles are left out of the result.
+std::vector<CompiledProfile> compilePolicy(const frontend::ast::Policy &policy, const frontend::VariableTable &vars,
+                                           frontend::Diagnostics &diags, const CompileOptions &options);
+
+} // namespace aasim::dfa

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace aasim::dfa {
 
 using namespace frontend;
@@ -33,9 +35,9 @@ public:
     for (const auto &s : stmts) {
       if (auto *f = std::get_if<FileRule>(&s.node))
         file(*f, combinePrefix(outer, f->prefix));
-      else if (auto *l = std::get_if<LinkRule>(&s.node))
+      else if (auto *l = std::get_if<LinkRule>(&s.node); l && !collecting_)
         link(*l, combinePrefix(outer, l->prefix));
-      else if (auto *c = std::get_if<ChangeProfileRule>(&s.node))
+      else if (auto *c = std::get_if<ChangeProfileRule>(&s.node); c && !collecting_)
         changeProfile(*c, combinePrefix(outer, c->prefix));
       else if (auto *b = std::get_if<PrefixBlock>(&s.node))
         body(b->body, combinePrefix(outer, b->prefix));
@@ -67,7 +69,9 @@ private:
   // Elements of a pair string are joined by NUL.
   static std::string pair(const std::string &a, const std::string &b) { return a + "\\x00" + b; }
 
-  void add(const std::string &regex, const Prefix &p, uint32_t perms, const RuleOrigin &origin) {
+  // `auditable` limits which permissions the audit/quiet field may carry.
+  void add(const std::string &regex, const Prefix &p, uint32_t perms, const RuleOrigin &origin,
+           uint32_t auditable = ~0u) {
     RegexError rerr;
     auto root = parseRegex(regex, out_.arena, rerr);
     if (!root) {
@@ -82,7 +86,7 @@ private:
     // The grammar stores audit for allow rules and quiet for plain deny
     // rules in one field; exec types cannot be audited.
     bool auditField = f.mode == FlagMode::Deny ? !p.audit : p.audit;
-    f.audit = auditField ? perms & ~(kAllExecType | kSharedBits) : 0;
+    f.audit = auditField ? perms & ~(kAllExecType | kSharedBits) & auditable : 0;
     auto [it, inserted] = flagIndex_.emplace(f, static_cast<uint32_t>(out_.flags.size()));
     if (inserted)
       out_.flags.push_back(f);
@@ -91,6 +95,38 @@ private:
     out_.regexes.push_back(regex);
   }
 
+  // The name a rule's `-> target` goes to, as stored in the transition
+  // table: a child of this profile for cx, else as written. 3.0.8 gives
+  // every trailing-form target a slot, even on a rule without x.
+  std::optional<std::string> execTargetName(const FileRule &r, uint32_t perms) {
+    bool isLinkTarget = r.target && r.leadingModes && (perms & kLinkBits);
+    if (!r.target || isLinkTarget)
+      return std::nullopt;
+    ExpandError err;
+    auto target = cx_.vars.expandWord(r.target->text, err, &cx_.automatic);
+    if (!target)
+      return std::nullopt;  // reported when the rule is lowered
+    uint32_t nibble = (perms >> 10) & 0xf;
+    if (nibble == kExecLocalNibble && target->rfind(':', 0) != 0)
+      return cx_.profileName + "//" + *target;
+    return *target;
+  }
+
+public:
+  // apparmor_parser's grammar builds a profile's rule list back to front,
+  // so transition-table slots go to targets in reverse source order. One
+  // pass collects the targets; the table is laid out before lowering.
+  void planTransitionTable(const std::vector<Stmt> &stmts) {
+    collecting_ = true;
+    body(stmts, Prefix{});
+    collecting_ = false;
+    for (auto it = collected_.rbegin(); it != collected_.rend(); ++it)
+      if (std::find(out_.xtable.begin(), out_.xtable.end(), *it) == out_.xtable.end() &&
+          out_.xtable.size() < kMaxNamedTransitions)
+        out_.xtable.push_back(*it);
+  }
+
+private:
   // Gives a named exec transition its slot in the profile's table.
   std::optional<uint32_t> xtableSlot(const std::string &name, SourceLoc loc) {
     for (size_t i = 0; i < out_.xtable.size(); ++i)
@@ -133,21 +169,19 @@ private:
         if ((perms & (kMayExec << shift)) && (perms & (sema::kExecInherit << shift)))
           perms |= sema::kExecMmap << shift;
     }
+    if (collecting_) {
+      if (auto name = execTargetName(r, perms))
+        collected_.push_back(*name);
+      return;
+    }
     RuleOrigin origin{r.loc, describe(r)};
     std::string pathText = r.bare ? "/{**,}" : r.path.text;
     auto path = r.bare ? std::optional<std::string>(pathText) : expand(r.path);
     if (!path)
       return;
     bool isLinkTarget = r.target && r.leadingModes && (perms & kLinkBits);
-    if (r.target && !isLinkTarget && (perms & (kMayExec | (kMayExec << kOtherShift)))) {
-      auto target = expand(*r.target);
-      if (!target)
-        return;
-      uint32_t nibble = (perms >> 10) & 0xf;
-      std::string name = *target;
-      if (nibble == kExecLocalNibble && name.rfind(':', 0) != 0)
-        name = cx_.profileName + "//" + name;
-      auto slot = xtableSlot(name, r.target->loc);
+    if (auto name = execTargetName(r, perms)) {
+      auto slot = xtableSlot(*name, r.target->loc);
       if (!slot)
         return;
       perms = withNibble(perms, *slot + 4);
@@ -166,7 +200,9 @@ private:
       add(*regex, p, main, origin);
     // `l` lets the path link to anything: the pair `path \0 /[^/].*`.
     if (perms & kLinkBits)
-      add(pair(*regex, "/[^/].*"), p, (perms & kLinkBits) | (deny ? 0 : linkSubsetBit(perms)), origin);
+      // The subset flag is part of a deny pair too (denying the link denies
+      // it), but only the link bits are audited or quieted.
+      add(pair(*regex, "/[^/].*"), p, (perms & kLinkBits) | linkSubsetBit(perms), origin, kLinkBits);
   }
 
   // The link "subset" flag (the k bit reused) rides on the user half only,
@@ -186,7 +222,7 @@ private:
       return;
     uint32_t linkBits = perms & kLinkBits;
     add(*link, p, linkBits, origin);
-    add(pair(*link, *to), p, linkBits | (subset ? linkSubsetBit(perms) : 0), origin);
+    add(pair(*link, *to), p, linkBits | (subset ? linkSubsetBit(perms) : 0), origin, kLinkBits);
   }
 
   void link(const LinkRule &r, const Prefix &p) {
@@ -203,6 +239,7 @@ private:
   }
 
   void changeProfile(const ChangeProfileRule &r, const Prefix &p) {
+    hasChangeProfile_ = true;
     RuleOrigin origin{r.loc, fmt::format("change_profile{}{}", r.exec ? " " + r.exec->text : "",
                                          r.target ? " -> " + r.target->text : "")};
     std::string targetGlob = "**";
@@ -225,22 +262,52 @@ private:
       return;
     add(*target, p, kChangeProfileBit | kOnExecBit, origin);
     add(*exec, p, kOnExecBit, origin);
-    uint32_t xbits = kMayExec | (kMayExec << kOtherShift);
-    if (r.safety == ExecSafety::Unsafe)
-      xbits |= sema::kAllExecUnsafe;
+    // The pair carries exec bits only when the rule names an executable.
+    uint32_t xbits = 0;
+    if (r.exec) {
+      xbits = kMayExec | (kMayExec << kOtherShift);
+      if (r.safety == ExecSafety::Unsafe)
+        xbits |= sema::kAllExecUnsafe;
+    }
     add(pair(*exec, *target), p, kOnExecBit | xbits, origin);
   }
 
+public:
+  // Rules apparmor_parser adds by itself (kernel-semantics.md §3.2): a
+  // profile that may change profile, every hat and every profile with
+  // children may read and write its own /proc attr files (owner half only).
+  void implicitRules(bool isHat, bool hasChildren) {
+    constexpr uint32_t kRead = sema::kMayRead, kWrite = sema::kMayWrite;  // w without its usual a
+    Prefix owner;
+    owner.owner = OwnerQual::Owner;
+    RuleOrigin origin{{}, "(implicit)"};
+    if (hasChangeProfile_ || isHat || hasChildren) {
+      add("/proc/[^/\\x00][^/\\x00]*/attr/apparmor/", owner, kRead, origin);
+      add("/sys/module/apparmor/parameters/enabled", owner, kRead, origin);
+    }
+    if (hasChangeProfile_)
+      add("/proc/[^/\\x00][^/\\x00]*/attr/(apparmor/|)(current|exec)", owner, kWrite, origin);
+    if (isHat || hasChildren)
+      add("/proc/[0-9][^/\\x00]*/attr/(apparmor/|)current", owner, kWrite, origin);
+  }
+
+private:
   LoweringContext &cx_;
   FileRuleSet &out_;
   std::map<RuleFlag, uint32_t> flagIndex_;
+  bool hasChangeProfile_ = false;
+  bool collecting_ = false;             // planTransitionTable's pass
+  std::vector<std::string> collected_;  // exec targets in source order
 };
 
 } // namespace
 
 FileRuleSet lowerFileRules(const std::vector<Stmt> &body, LoweringContext &cx) {
   FileRuleSet out;
-  Lowering(cx, out).body(body, Prefix{});
+  Lowering lowering(cx, out);
+  lowering.planTransitionTable(body);
+  lowering.body(body, Prefix{});
+  lowering.implicitRules(cx.isHat, cx.hasChildren);
   return out;
 }
 

@@ -43,6 +43,8 @@ struct LoweringContext {
   std::string profileName;                                 // full name (parent//child)
   LanguageVersion version = LanguageVersion::V6_0;
   frontend::Diagnostics &diags;
+  bool isHat = false;
+  bool hasChildren = false;  // hats or child profiles
 };
 
 /// Lowers the rules of one profile body (not its children).

@@ -9,8 +9,19 @@ using namespace frontend::ast;
 
 namespace {
 
-// Which rule with `flag` matches `witness`: rules share flags, so the
-// automaton only knows the flag; re-matching one rule at a time names it.
+bool ruleMatches(const FileRuleSet &set, size_t rule, const std::string &input) {
+  RegexArena arena;
+  RegexError err;
+  auto root = parseRegex(set.regexes[rule], arena, err);
+  if (!root)
+    return false;
+  std::vector<RuleFlag> one{RuleFlag{0, FlagMode::Allow, false, 1, 0}};
+  auto built = buildDfa(arena, {{*root, 0}}, one, {});
+  return built.dfa && built.dfa->perms[built.dfa->walk(input)].allow;
+}
+
+// Which rule with `flag` matches `witness`: the first such rule, or the
+// first rule with the flag when none does on its own.
 size_t ruleMatching(const FileRuleSet &set, uint32_t flag, const std::string &witness) {
   size_t fallback = set.rules.size();
   for (size_t i = 0; i < set.rules.size(); ++i) {
@@ -18,14 +29,7 @@ size_t ruleMatching(const FileRuleSet &set, uint32_t flag, const std::string &wi
       continue;
     if (fallback == set.rules.size())
       fallback = i;
-    RegexArena arena;
-    RegexError err;
-    auto root = parseRegex(set.regexes[i], arena, err);
-    if (!root)
-      continue;
-    std::vector<RuleFlag> one{RuleFlag{0, FlagMode::Allow, false, 1, 0}};
-    auto built = buildDfa(arena, {{*root, 0}}, one, {});
-    if (built.dfa && built.dfa->perms[built.dfa->walk(witness)].allow)
+    if (ruleMatches(set, i, witness))
       return i;
   }
   return fallback;
@@ -60,7 +64,8 @@ public:
     } else if (!name.empty() && name[0] == '/') {
       attach = name;
     }
-    LoweringContext cx{vars_, automaticVariables(full, attach), full, options_.version, diags_};
+    LoweringContext cx{vars_, automaticVariables(full, attach), full, options_.version, diags_,
+                       p.kind == ProfileKind::Hat, hasChildren(p.body)};
     size_t errorsBefore = diags_.errorCount();
     CompiledProfile cp;
     cp.name = full;
@@ -71,6 +76,18 @@ public:
   }
 
 private:
+  static bool hasChildren(const std::vector<Stmt> &body) {
+    for (const auto &s : body) {
+      if (std::holds_alternative<Profile>(s.node))
+        return true;
+      if (auto *b = std::get_if<PrefixBlock>(&s.node); b && hasChildren(b->body))
+        return true;
+      if (auto *c = std::get_if<Conditional>(&s.node); c && hasChildren(c->body))
+        return true;
+    }
+    return false;
+  }
+
   void children(const std::vector<Stmt> &body, const std::string &parent, std::vector<CompiledProfile> &out) {
     for (const auto &s : body) {
       if (auto *child = std::get_if<Profile>(&s.node))
@@ -114,6 +131,14 @@ private:
 };
 
 } // namespace
+
+std::vector<size_t> rulesMatching(const FileRuleSet &set, const std::string &input) {
+  std::vector<size_t> out;
+  for (size_t i = 0; i < set.rules.size(); ++i)
+    if (ruleMatches(set, i, input))
+      out.push_back(i);
+  return out;
+}
 
 std::vector<CompiledProfile> compilePolicy(const Policy &policy, const VariableTable &vars, Diagnostics &diags,
                                            const CompileOptions &options) {

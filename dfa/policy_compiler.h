@@ -23,6 +23,10 @@ struct CompiledProfile {
   Dfa fileDfa;
 };
 
+/// The rules of `set` that match `input` on their own (rules share flags in
+/// the automaton, so naming them takes a match per rule).
+std::vector<size_t> rulesMatching(const FileRuleSet &set, const std::string &input);
+
 /// Compiles every profile; problems become errors in `diags` (with the
 /// rules' locations), and failing profiles are left out of the result.
 std::vector<CompiledProfile> compilePolicy(const frontend::ast::Policy &policy, const frontend::VariableTable &vars,

@@ -1,13 +1,20 @@
 #!/usr/bin/env bash
-# Builds the fuzzers with clang + ASan/UBSan and runs the frontend fuzzer for
-# a bounded time (default 120 s) from the seed corpus in fuzz/seeds.
+# Builds the fuzzers with clang + ASan/UBSan and runs them for a bounded
+# time: `fuzz/run.sh [SECONDS] [frontend|blob|all]` (default 120 s, all;
+# with "all" each fuzzer gets the whole time). Seeds: fuzz/seeds (profiles)
+# and fuzz/seeds-blob (binary policies apparmor_parser wrote).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+seconds=${1:-120}
+which=${2:-all}
 AASIM_WITH_FUZZ=1 scripts/install-deps.sh
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DAASIM_BUILD_FUZZERS=ON -DAASIM_BUILD_TESTS=OFF \
   -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined" >/dev/null
-cmake --build build-fuzz --target frontend_fuzzer
-mkdir -p build-fuzz/corpus
-build-fuzz/fuzz/frontend_fuzzer -max_total_time="${1:-120}" -max_len=4096 -timeout=10 \
-  build-fuzz/corpus fuzz/seeds
+run() {  # run NAME SEEDS MAXLEN
+  cmake --build build-fuzz --target "$1"
+  mkdir -p "build-fuzz/corpus-$1"
+  "build-fuzz/fuzz/$1" -max_total_time="$seconds" -max_len="$3" -timeout=10 "build-fuzz/corpus-$1" "$2"
+}
+if [[ $which == frontend || $which == all ]]; then run frontend_fuzzer fuzz/seeds 4096; fi
+if [[ $which == blob || $which == all ]]; then run blob_fuzzer fuzz/seeds-blob 16384; fi

@@ -1,0 +1,112 @@
+#include "crosscheck.h"
+
+#include "dfa/equivalence.h"
+#include "dfa/policy_blob.h"
+#include "run_parser.h"
+
+#include <fmt/format.h>
+
+#include <map>
+
+namespace aasim::cli {
+
+using namespace frontend;
+
+namespace {
+
+// What the kernel loads when a profile has no file rules at all.
+dfa::KernelDfa emptyKernelDfa() {
+  dfa::KernelDfa d;
+  d.accept = d.accept2 = d.base = d.def = {0, 0};
+  d.next = d.check = std::vector<uint32_t>(256, 0);
+  return d;
+}
+
+void printAll(const SourceManager &sm, const std::vector<Diagnostic> &items, size_t first, size_t end) {
+  for (size_t i = first; i < end; ++i)
+    if (items[i].severity != Severity::Note)
+      fmt::print(stderr, "{}", renderDiagnostic(sm, items[i]));
+}
+
+} // namespace
+
+int crosscheck(const std::string &file, const CrosscheckOptions &options) {
+  std::string error;
+  auto fe = Frontend::create(options.frontend, error);
+  if (!fe) {
+    fmt::print(stderr, "aasim: {}\n", error);
+    return 2;
+  }
+  LoadedFile f = fe->loadPath(file);
+  printAll(fe->sources(), fe->diagnostics().items(), f.firstDiagnostic, f.endDiagnostic);
+  if (!f.accepted)
+    return 1;
+  Diagnostics compileDiags;
+  auto profiles = dfa::compilePolicy(*f.policy, f.vars, compileDiags, options.compile);
+  printAll(fe->sources(), compileDiags.items(), 0, compileDiags.items().size());
+  if (compileDiags.hasErrors())
+    return 1;
+
+  std::vector<std::string> argv{options.parser, "-Q", "-S"};
+  for (const auto &dir : options.frontend.paths.includeDirs)
+    argv.push_back("-I" + dir);
+  if (!options.frontend.paths.baseDir.empty())
+    argv.push_back("-b" + options.frontend.paths.baseDir);
+  if (options.frontend.featuresFile)
+    argv.push_back("-M" + *options.frontend.featuresFile);
+  argv.push_back(file);
+  ProcessResult oracle = runProcess(argv);
+  if (!oracle.started) {
+    fmt::print(stderr, "aasim: cannot run {} (is the apparmor package installed?)\n", options.parser);
+    return 2;
+  }
+  if (oracle.exitStatus != 0) {
+    fmt::print(stderr, "aasim: {} rejects {} (exit {}); aasim accepts it:\n{}", options.parser, file,
+               oracle.exitStatus, oracle.err);
+    return 1;
+  }
+  dfa::BlobReadResult blob = dfa::readPolicyBlob(oracle.out);
+  if (blob.error) {
+    fmt::print(stderr, "aasim: cannot read {}'s policy at byte {}: {}\n", options.parser, blob.error->offset,
+               blob.error->message);
+    return 2;
+  }
+  std::map<std::string, const dfa::BlobProfile *> byName;
+  for (const auto &p : blob.profiles)
+    byName[p.name] = &p;
+
+  int status = 0;
+  const dfa::KernelDfa empty = emptyKernelDfa();
+  for (const auto &cp : profiles) {
+    auto it = byName.find(cp.name);
+    if (it == byName.end()) {
+      fmt::print("{}: profile {}: missing from {}'s output\n", file, cp.name, options.parser);
+      status = 1;
+      continue;
+    }
+    const dfa::KernelDfa &theirs = it->second->file ? *it->second->file : empty;
+    auto diff = dfa::firstDifference(cp.fileDfa, theirs);
+    if (!diff) {
+      fmt::print("{}: profile {}: file automaton equal ({} states, apparmor_parser {})\n", file, cp.name,
+                 cp.fileDfa.stateCount(), theirs.stateCount());
+      continue;
+    }
+    status = 1;
+    fmt::print("{}: profile {}: file automaton differs on '{}': aasim accept {:#010x} accept2 {:#010x}, "
+               "apparmor_parser accept {:#010x} accept2 {:#010x}\n",
+               file, cp.name, dfa::showBytes(diff->witness), diff->left.accept, diff->left.accept2,
+               diff->right.accept, diff->right.accept2);
+    for (size_t rule : dfa::rulesMatching(cp.fileRules, diff->witness)) {
+      const auto &o = cp.fileRules.origins[rule];
+      if (!o.loc.valid()) {
+        fmt::print("  matched by a rule apparmor_parser adds implicitly: {}\n", cp.fileRules.regexes[rule]);
+        continue;
+      }
+      LineCol lc = fe->sources().lineCol(o.loc);
+      fmt::print("  matched by {}:{}:{}: {}\n", fe->sources().path(o.loc.file), lc.line, lc.col, o.text);
+    }
+  }
+  return status;
+}
+
+} // namespace aasim::cli

@@ -1,0 +1,59 @@
+// The automaton as the kernel loads it: apparmor_parser's compressed
+// tables (kernel-semantics.md §6.4) and the kernel's step function (§7).
+// Every index is verified when the tables are read, as the kernel's
+// unpacker does, so walking a loaded table never reads out of bounds.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace aasim::dfa {
+
+struct KernelDfa {
+  static constexpr uint32_t kNoMatch = 0, kStart = 1;
+  static constexpr uint32_t kDiffEncode = 0x80000000u, kOutOfBand = 0x20000000u;
+
+  uint16_t headerFlags = 0;
+  std::vector<uint32_t> accept, accept2, base, def;
+  std::vector<uint32_t> next, check;
+  std::optional<std::array<uint8_t, 256>> equivClass;
+
+  uint32_t stateCount() const { return static_cast<uint32_t>(base.size()); }
+  static uint32_t baseIndex(uint32_t b) { return b & 0x00ffffffu; }
+
+  /// One transition, exactly as the kernel computes it (default chains of
+  /// diff-encoded states included).
+  uint32_t step(uint32_t state, uint8_t byte) const {
+    uint32_t c = equivClass ? (*equivClass)[byte] : byte;
+    for (;;) {
+      uint32_t b = base[state];
+      uint32_t pos = baseIndex(b) + c;
+      if (check[pos] == state)
+        return next[pos];
+      state = def[state];
+      if (!(b & kDiffEncode))
+        return state;
+    }
+  }
+  uint32_t walk(std::string_view input, uint32_t from = kStart) const {
+    uint32_t s = from;
+    for (unsigned char ch : input)
+      s = step(s, ch);
+    return s;
+  }
+};
+
+struct TableError {
+  size_t offset = 0;  // within the DFA blob
+  std::string message;
+};
+
+/// Reads one "aadfa" blob (leading zero padding allowed). nullopt with
+/// `error` when it is truncated, malformed or fails verification.
+std::optional<KernelDfa> readKernelDfa(std::string_view blob, TableError &error);
+
+} // namespace aasim::dfa

@@ -355,6 +355,7 @@ int run(int argc, char **argv) {
     // apparmor_parser here is 3.0.8: compare with its semantics.
     aasim::cli::CrosscheckOptions options{cl.options, cl.compile, "apparmor_parser"};
     options.compile.version = aasim::dfa::LanguageVersion::V3_0;
+    options.frontend.dialect = aasim::frontend::Dialect::V3_0;
     int status = 0;
     for (const auto &file : cl.files)
       status = std::max(status, aasim::cli::crosscheck(file, options));

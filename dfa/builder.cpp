@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <deque>
 #include <map>
 #include <unordered_map>
 
@@ -292,16 +293,48 @@ BuildResult buildDfa(RegexArena &arena, const std::vector<RuleExpr> &rules, cons
     classesOf.push_back(std::move(bits));
   }
 
-  std::unordered_map<PositionSet, uint32_t, PositionSetHash> index;
+  // States are position sets kept in the order they were built: sorting
+  // every candidate set dominated the construction. Sets are found by an
+  // order-independent hash and compared by marking.
   std::vector<const PositionSet *> sets;
+  std::unordered_multimap<uint64_t, uint32_t> index;
   std::vector<std::pair<uint32_t, uint32_t>> parent;  // (state, class) it was first reached from
-  auto intern = [&](PositionSet &&s, uint32_t from, uint32_t cls) -> uint32_t {
-    auto [it, inserted] = index.emplace(std::move(s), static_cast<uint32_t>(sets.size()));
-    if (inserted) {
-      sets.push_back(&it->first);
-      parent.emplace_back(from, cls);
+  std::vector<uint32_t> eqStamp(g.setOf.size(), 0);
+  uint32_t eqGeneration = 0;
+  auto setHash = [](const PositionSet &s) {
+    uint64_t h = s.size() * 0x9e3779b97f4a7c15ull;
+    for (uint32_t p : s) {
+      uint64_t z = p + 0x9e3779b97f4a7c15ull;
+      z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+      z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+      h += z ^ (z >> 31);  // commutative: order does not matter
     }
-    return it->second;
+    return h;
+  };
+  auto sameSet = [&](const PositionSet &a, const PositionSet &b) {
+    if (a.size() != b.size())
+      return false;
+    ++eqGeneration;
+    for (uint32_t p : a)
+      eqStamp[p] = eqGeneration;
+    for (uint32_t p : b)
+      if (eqStamp[p] != eqGeneration)
+        return false;
+    return true;
+  };
+  std::deque<PositionSet> storage;  // stable addresses for `sets`
+  auto intern = [&](PositionSet &&s, uint32_t from, uint32_t cls) -> uint32_t {
+    uint64_t h = setHash(s);
+    auto range = index.equal_range(h);
+    for (auto it = range.first; it != range.second; ++it)
+      if (sameSet(*sets[it->second], s))
+        return it->second;
+    uint32_t id = static_cast<uint32_t>(sets.size());
+    storage.push_back(std::move(s));
+    sets.push_back(&storage.back());
+    index.emplace(h, id);
+    parent.emplace_back(from, cls);
+    return id;
   };
   intern(PositionSet{}, 0, 0);  // dead
   intern(PositionSet(g.start), 0, 0);
@@ -364,7 +397,6 @@ BuildResult buildDfa(RegexArena &arena, const std::vector<RuleExpr> &rules, cons
                 target.push_back(q);
               }
         }
-        std::sort(target.begin(), target.end());
         uint32_t t = target.empty() ? Dfa::kDead : intern(std::move(target), s, c);
         found = targetOf.emplace(sig, t).first;
       }

@@ -64,7 +64,12 @@ public:
     } else if (!name.empty() && name[0] == '/') {
       attach = name;
     }
-    LoweringContext cx{vars_, automaticVariables(full, attach), full, options_.version, diags_,
+    // 3.0.8 knows only @{profile_name}; a variable the policy defines
+    // itself keeps its own value (roddhjav's profiles define @{exec_path}).
+    auto automatic = automaticVariables(full, options_.version == LanguageVersion::V3_0 ? std::nullopt : attach);
+    for (auto it = automatic.begin(); it != automatic.end();)
+      it = vars_.exists(it->first) ? automatic.erase(it) : std::next(it);
+    LoweringContext cx{vars_, std::move(automatic), full, options_.version, diags_,
                        p.kind == ProfileKind::Hat, hasChildren(p.body)};
     size_t errorsBefore = diags_.errorCount();
     CompiledProfile cp;

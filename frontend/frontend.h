@@ -5,6 +5,7 @@
 
 #include "ast.h"
 #include "diagnostics.h"
+#include "dialect.h"
 #include "features.h"
 #include "include_resolver.h"
 #include "source_manager.h"
@@ -20,6 +21,7 @@ struct FrontendOptions {
   SearchPaths paths;
   std::optional<std::string> featuresFile;  // -M
   WarningPolicy warnings;                   // --warn, --Werror
+  Dialect dialect = Dialect::V6_0;          // which parser's language
 };
 
 /// One policy file after the frontend: its tree (when it parsed), the

@@ -393,6 +393,8 @@ Token Lexer::next() {
     Rule best = R_Newline;
     Match bestMatch;
     for (Rule r : rulesFor(mode_)) {
+      if (r == R_AssignComment && dialect_ == Dialect::V3_0)
+        continue;  // 3.0.8 reads `# ...` after a value as more values
       Match m = matchRule(r, p, e);
       if (m.total > bestMatch.total) {
         best = r;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "diagnostics.h"
+#include "dialect.h"
 #include "include_resolver.h"
 #include "token.h"
 
@@ -22,8 +23,8 @@ enum class LexMode {
 
 class Lexer {
 public:
-  Lexer(SourceManager &sm, IncludeResolver &resolver, Diagnostics &diags)
-      : sm_(sm), resolver_(resolver), diags_(diags) {
+  Lexer(SourceManager &sm, IncludeResolver &resolver, Diagnostics &diags, Dialect dialect = Dialect::V6_0)
+      : sm_(sm), resolver_(resolver), diags_(diags), dialect_(dialect) {
     includeScopes_.emplace_back();
   }
 
@@ -65,6 +66,7 @@ private:
   SourceManager &sm_;
   IncludeResolver &resolver_;
   Diagnostics &diags_;
+  Dialect dialect_;
   std::vector<Buffer> buffers_;
   LexMode mode_ = LexMode::Initial;
   std::vector<LexMode> modeStack_;

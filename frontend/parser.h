@@ -7,6 +7,7 @@
 
 #include "ast.h"
 #include "diagnostics.h"
+#include "dialect.h"
 #include "include_resolver.h"
 #include "variables.h"
 
@@ -19,6 +20,7 @@ struct ParseInputs {
   IncludeResolver &resolver;
   Diagnostics &diags;
   VariableTable &vars;
+  Dialect dialect = Dialect::V6_0;
 };
 
 /// Parses the file `fileId` (already in the SourceManager). On error the

@@ -337,7 +337,12 @@ BuildResult buildDfa(RegexArena &arena, const std::vector<RuleExpr> &rules, cons
     return id;
   };
   intern(PositionSet{}, 0, 0);  // dead
-  intern(PositionSet(g.start), 0, 0);
+  // The start state is always state 1, even when no rule can match
+  // anything (its set is then empty, like the dead state's).
+  storage.push_back(g.start);
+  sets.push_back(&storage.back());
+  index.emplace(setHash(g.start), 1);
+  parent.emplace_back(0, 0);
 
   std::vector<uint32_t> stamp(g.setOf.size(), 0);
   uint32_t generation = 0;

@@ -86,6 +86,8 @@ private:
     // The grammar stores audit for allow rules and quiet for plain deny
     // rules in one field; exec types cannot be audited.
     bool auditField = f.mode == FlagMode::Deny ? !p.audit : p.audit;
+    // change_profile rules cannot be audited (apparmor_parser warns and
+    // drops the audit), so their audit mask is 0.
     f.audit = auditField ? perms & ~(kAllExecType | kSharedBits) & auditable : 0;
     auto [it, inserted] = flagIndex_.emplace(f, static_cast<uint32_t>(out_.flags.size()));
     if (inserted)
@@ -186,23 +188,35 @@ private:
         return;
       perms = withNibble(perms, *slot + 4);
     }
-    if (isLinkTarget) {
-      linkPair(*path, r.path.loc, *r.target, r.subset, p, perms, origin);
-      return;
+    for (const std::string &variant : withAliases(*path)) {
+      if (isLinkTarget) {
+        linkPair(variant, r.path.loc, *r.target, r.subset, p, perms, origin);
+        continue;
+      }
+      bool deny = p.mode == RuleMode::Deny;
+      // A deny rule keeps the link bit off its lone path entry.
+      uint32_t main = deny ? perms & ~kLinkBits : perms;
+      auto regex = regexFor(variant, r.path.loc);
+      if (!regex)
+        return;
+      if (main)
+        add(*regex, p, main, origin);
+      // `l` lets the path link to anything: the pair `path \0 /[^/].*`.
+      if (perms & kLinkBits)
+        // The subset flag is part of a deny pair too (denying the link
+        // denies it), but only the link bits are audited or quieted.
+        add(pair(*regex, "/[^/].*"), p, (perms & kLinkBits) | linkSubsetBit(perms), origin, kLinkBits);
     }
-    bool deny = p.mode == RuleMode::Deny;
-    // A deny rule keeps the link bit off its lone path entry.
-    uint32_t main = deny ? perms & ~kLinkBits : perms;
-    auto regex = regexFor(*path, r.path.loc);
-    if (!regex)
-      return;
-    if (main)
-      add(*regex, p, main, origin);
-    // `l` lets the path link to anything: the pair `path \0 /[^/].*`.
-    if (perms & kLinkBits)
-      // The subset flag is part of a deny pair too (denying the link denies
-      // it), but only the link bits are audited or quieted.
-      add(pair(*regex, "/[^/].*"), p, (perms & kLinkBits) | linkSubsetBit(perms), origin, kLinkBits);
+  }
+
+  // `alias FROM -> TO,` gives every file rule whose (expanded) path starts
+  // with FROM a twin with that prefix replaced by TO.
+  std::vector<std::string> withAliases(const std::string &path) const {
+    std::vector<std::string> out{path};
+    for (const auto &[from, to] : cx_.aliases)
+      if (!from.empty() && path.compare(0, from.size(), from) == 0)
+        out.push_back(to + path.substr(from.size()));
+    return out;
   }
 
   // The link "subset" flag (the k bit reused) rides on the user half only,
@@ -221,7 +235,8 @@ private:
     if (!link || !to)
       return;
     uint32_t linkBits = perms & kLinkBits;
-    add(*link, p, linkBits, origin);
+    if (p.mode != RuleMode::Deny)  // a deny link rule adds only its pair
+      add(*link, p, linkBits, origin);
     add(pair(*link, *to), p, linkBits | (subset ? linkSubsetBit(perms) : 0), origin, kLinkBits);
   }
 
@@ -260,8 +275,8 @@ private:
     auto target = regexFor(targetGlob, r.loc, /*filter=*/false);
     if (!exec || !target)
       return;
-    add(*target, p, kChangeProfileBit | kOnExecBit, origin);
-    add(*exec, p, kOnExecBit, origin);
+    add(*target, p, kChangeProfileBit | kOnExecBit, origin, /*auditable=*/0);
+    add(*exec, p, kOnExecBit, origin, /*auditable=*/0);
     // The pair carries exec bits only when the rule names an executable.
     uint32_t xbits = 0;
     if (r.exec) {
@@ -269,7 +284,7 @@ private:
       if (r.safety == ExecSafety::Unsafe)
         xbits |= sema::kAllExecUnsafe;
     }
-    add(pair(*exec, *target), p, kOnExecBit | xbits, origin);
+    add(pair(*exec, *target), p, kOnExecBit | xbits, origin, /*auditable=*/0);
   }
 
 public:

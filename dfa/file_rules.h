@@ -45,6 +45,7 @@ struct LoweringContext {
   frontend::Diagnostics &diags;
   bool isHat = false;
   bool hasChildren = false;  // hats or child profiles
+  std::vector<std::pair<std::string, std::string>> aliases;  // alias FROM -> TO, in order
 };
 
 /// Lowers the rules of one profile body (not its children).

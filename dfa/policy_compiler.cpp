@@ -51,8 +51,15 @@ std::string showWitness(const std::string &s) {
 
 class Compiler {
 public:
-  Compiler(const VariableTable &vars, Diagnostics &diags, const CompileOptions &options)
-      : vars_(vars), diags_(diags), options_(options) {}
+  Compiler(const Policy &policy, const VariableTable &vars, Diagnostics &diags, const CompileOptions &options)
+      : vars_(vars), diags_(diags), options_(options) {
+    for (const auto &item : policy.preamble)
+      if (auto *a = std::get_if<Alias>(&item.node)) {
+        ExpandError err;
+        auto from = vars_.expandWord(a->from.text, err), to = vars_.expandWord(a->to.text, err);
+        aliases_.emplace_back(from.value_or(a->from.text), to.value_or(a->to.text));
+      }
+  }
 
   void profile(const Profile &p, const std::string &parentName, std::vector<CompiledProfile> &out) {
     std::string name = nameWithoutNamespace(p.name.text);
@@ -70,7 +77,7 @@ public:
     for (auto it = automatic.begin(); it != automatic.end();)
       it = vars_.exists(it->first) ? automatic.erase(it) : std::next(it);
     LoweringContext cx{vars_, std::move(automatic), full, options_.version, diags_,
-                       p.kind == ProfileKind::Hat, hasChildren(p.body)};
+                       p.kind == ProfileKind::Hat, hasChildren(p.body), aliases_};
     size_t errorsBefore = diags_.errorCount();
     CompiledProfile cp;
     cp.name = full;
@@ -133,6 +140,7 @@ private:
   const VariableTable &vars_;
   Diagnostics &diags_;
   const CompileOptions &options_;
+  std::vector<std::pair<std::string, std::string>> aliases_;
 };
 
 } // namespace
@@ -148,7 +156,7 @@ std::vector<size_t> rulesMatching(const FileRuleSet &set, const std::string &inp
 std::vector<CompiledProfile> compilePolicy(const Policy &policy, const VariableTable &vars, Diagnostics &diags,
                                            const CompileOptions &options) {
   std::vector<CompiledProfile> out;
-  Compiler c(vars, diags, options);
+  Compiler c(policy, vars, diags, options);
   for (const auto &p : policy.profiles)
     c.profile(p, "", out);
   return out;

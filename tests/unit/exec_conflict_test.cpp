@@ -94,6 +94,29 @@ TEST(ExecConflicts, AcceptWordsMatchApparmorParser) {
   EXPECT_EQ(rw.accept("/a/"), 0u);
 }
 
+TEST(ExecConflicts, AProfileWithoutFileRulesHasAnEmptyAutomaton) {
+  Compiled none = compile("capability chown,");
+  ASSERT_EQ(none.profiles.size(), 1u);
+  const dfa::Dfa &d = none.profiles[0].fileDfa;
+  EXPECT_EQ(d.stateCount(), 2u);  // dead and start, even with nothing to match
+  EXPECT_EQ(d.walk(std::string("\0/etc/passwd", 12)), dfa::Dfa::kDead);
+}
+
+TEST(ExecConflicts, AliasesAndDenyLinksLowerLikeApparmorParser) {
+  std::string err;
+  auto fe = Frontend::create({}, err);
+  auto f = fe->load("a.sd", "alias /usr/ -> /User/,\nprofile t {\n  /usr/bin/ls r,\n  deny link /a -> /b,\n}\n");
+  ASSERT_TRUE(f.accepted);
+  Diagnostics diags;
+  auto profiles = dfa::compilePolicy(*f.policy, f.vars, diags, {});
+  ASSERT_EQ(profiles.size(), 1u);
+  const dfa::Dfa &d = profiles[0].fileDfa;
+  EXPECT_EQ(d.perms[d.walk("/User/bin/ls")].allow, 0x10004u);  // the alias twin
+  EXPECT_EQ(d.perms[d.walk("/usr/bin/ls")].allow, 0x10004u);
+  EXPECT_TRUE(d.perms[d.walk("/a")].empty());  // a deny link rule adds only its pair
+  EXPECT_EQ(d.perms[d.walk(std::string("/a\0/b", 5))].quiet, 0x40010u);
+}
+
 TEST(ExecConflicts, TheErrorNamesBothRulesAndAWitness) {
   Compiled r = compile("/usr/bin/* ix,\n/usr/bin/f* px,");
   EXPECT_NE(r.firstError.find("'/usr/bin/* ix' and '/usr/bin/f* px' both match '/usr/bin/f'"), std::string::npos)

@@ -99,10 +99,12 @@ private:
 
   // The name a rule's `-> target` goes to, as stored in the transition
   // table: a child of this profile for cx, else as written. 3.0.8 gives
-  // every trailing-form target a slot, even on a rule without x.
+  // every trailing-form target a slot, even on a rule without x (6.0 only
+  // exec targets: parser-tests link/ok_link_4.sd has more than 12 targets).
   std::optional<std::string> execTargetName(const FileRule &r, uint32_t perms) {
     bool isLinkTarget = r.target && r.leadingModes && (perms & kLinkBits);
-    if (!r.target || isLinkTarget)
+    bool executes = perms & (kMayExec | (kMayExec << kOtherShift));
+    if (!r.target || isLinkTarget || (!executes && cx_.version != LanguageVersion::V3_0))
       return std::nullopt;
     ExpandError err;
     auto target = cx_.vars.expandWord(r.target->text, err, &cx_.automatic);

@@ -10,8 +10,11 @@ using namespace ast;
 
 void checkUserns(const ClassRule &r, Context &cx) {
   rejectOwnerPrefix(r, cx);
-  // Unknown permission words inside (...) add no permission upstream and
-  // are silently ignored, so permissions need no check.
+  // The only permission is create (parser-tests namespaces/bad_userns_02:
+  // `userns (read create)` is rejected).
+  for (const auto &p : r.perms)
+    if (p.word.text != "create")
+      return cx.error(p.word.loc, fmt::format("invalid userns permission '{}'", p.word.text));
   if (r.conds.empty())
     return;
   const Cond &c = r.conds.front();

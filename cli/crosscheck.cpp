@@ -65,6 +65,10 @@ int crosscheck(const std::string &file, const CrosscheckOptions &options) {
                oracle.exitStatus, oracle.err);
     return 1;
   }
+  if (oracle.out.empty() && profiles.empty()) {
+    fmt::print("{}: no profiles (nothing to compare)\n", file);
+    return 0;
+  }
   dfa::BlobReadResult blob = dfa::readPolicyBlob(oracle.out);
   if (blob.error) {
     fmt::print(stderr, "aasim: cannot read {}'s policy at byte {}: {}\n", options.parser, blob.error->offset,

@@ -62,7 +62,9 @@ public:
   }
 
   void profile(const Profile &p, const std::string &parentName, std::vector<CompiledProfile> &out) {
-    std::string name = nameWithoutNamespace(p.name.text);
+    // Names may use variables; the profile is known by the expanded name.
+    ExpandError nameErr;
+    std::string name = nameWithoutNamespace(vars_.expandWord(p.name.text, nameErr).value_or(p.name.text));
     std::string full = parentName.empty() ? name : parentName + "//" + name;
     std::optional<std::string> attach;
     if (p.attachment) {

@@ -236,6 +236,16 @@ uint32_t computeByteClasses(const std::vector<ByteSet> &sets, std::array<uint16_
     classOf = refined;
     count = next;
   }
+  // Number classes by their lowest byte: the partition does not depend on
+  // rule order, and now neither do the numbers (canonical tables).
+  std::array<int32_t, 256> canonical;
+  canonical.fill(-1);
+  uint32_t assigned = 0;
+  for (unsigned b = 0; b < 256; ++b) {
+    if (canonical[classOf[b]] < 0)
+      canonical[classOf[b]] = static_cast<int32_t>(assigned++);
+    classOf[b] = static_cast<uint16_t>(canonical[classOf[b]]);
+  }
   return count;
 }
 

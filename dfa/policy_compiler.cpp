@@ -1,5 +1,7 @@
 #include "policy_compiler.h"
 
+#include "minimize.h"
+
 #include <fmt/format.h>
 
 namespace aasim::dfa {
@@ -135,7 +137,7 @@ private:
       }
       return false;
     }
-    cp.fileDfa = std::move(*r.dfa);
+    cp.fileDfa = minimize(*r.dfa, &cp.fileStats);
     return true;
   }
 

@@ -6,6 +6,7 @@
 
 #include "dfa.h"
 #include "file_rules.h"
+#include "minimize.h"
 
 #include <string>
 #include <vector>
@@ -20,7 +21,8 @@ struct CompileOptions {
 struct CompiledProfile {
   std::string name;  // full name, parent//child
   FileRuleSet fileRules;
-  Dfa fileDfa;
+  Dfa fileDfa;                  // minimized, canonically numbered
+  MinimizeStats fileStats;      // states before and after minimization
 };
 
 /// The rules of `set` that match `input` on their own (rules share flags in

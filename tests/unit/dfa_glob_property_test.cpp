@@ -5,6 +5,7 @@
 #include "dfa/builder.h"
 #include "dfa/equivalence.h"
 #include "dfa/glob.h"
+#include "dfa/minimize.h"
 
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
@@ -182,8 +183,8 @@ RC_GTEST_PROP(DfaVsOracle, GlobAcceptsExactlyWhatTheBacktrackerAccepts, ()) {
   }
 }
 
-// Several globs, each with its own permission bit.
-dfa::Dfa compileGlobs(const std::vector<std::string> &globs) {
+// Several globs, each with its own permission bit (or all with one).
+dfa::Dfa compileGlobs(const std::vector<std::string> &globs, bool oneBit = false) {
   dfa::RegexArena arena;
   std::vector<dfa::RuleExpr> rules;
   std::vector<dfa::RuleFlag> flags;
@@ -194,7 +195,7 @@ dfa::Dfa compileGlobs(const std::vector<std::string> &globs) {
     dfa::RegexError rerr;
     auto root = dfa::parseRegex(conv->regex, arena, rerr);
     RC_ASSERT(root.has_value());
-    flags.push_back({0, dfa::FlagMode::Allow, false, 1u << (i + 1), 0});
+    flags.push_back({0, dfa::FlagMode::Allow, false, oneBit ? 2u : 1u << (i + 1), 0});
     rules.push_back({*root, static_cast<uint32_t>(i)});
   }
   auto built = dfa::buildDfa(arena, rules, flags, {});
@@ -237,6 +238,27 @@ RC_GTEST_PROP(DfaVsOracle, EquivalenceFindsThePlantedRule, ()) {
         RC_FAIL("globs " + shown + "planted '" + planted + "' matches '" + dfa::showBytes(s) + "' but no difference");
     }
   }
+}
+
+// Minimization changes no decision, never adds states, and is canonical:
+// the same rules in another order give byte-identical tables.
+RC_GTEST_PROP(DfaVsOracle, MinimizationKeepsEveryDecisionAndIsCanonical, ()) {
+  std::vector<std::string> globs;
+  int n = *rc::gen::inRange(1, 5);
+  for (int i = 0; i < n; ++i)
+    globs.push_back("/" + genGlob(1));
+  dfa::Dfa built = compileGlobs(globs);
+  dfa::Dfa small = dfa::minimize(built);
+  RC_ASSERT(small.stateCount() <= built.stateCount());
+  RC_ASSERT(!dfa::firstDifference(built, small));
+  // One permission for all, the rules in two orders: identical tables.
+  std::vector<std::string> reversed(globs.rbegin(), globs.rend());
+  dfa::Dfa a = dfa::minimize(compileGlobs(globs, true));
+  dfa::Dfa b = dfa::minimize(compileGlobs(reversed, true));
+  RC_ASSERT(!dfa::firstDifference(a, b));
+  RC_ASSERT(a.byteClass == b.byteClass);
+  RC_ASSERT(a.next == b.next);
+  RC_ASSERT(a.perms == b.perms);
 }
 
 TEST(DfaVsOracle, WholeComponentRuleExamples) {

@@ -137,7 +137,12 @@ private:
       }
       return false;
     }
-    cp.fileDfa = minimize(*r.dfa, &cp.fileStats);
+    if (options_.minimize) {
+      cp.fileDfa = minimize(*r.dfa, &cp.fileStats);
+    } else {
+      cp.fileStats = {r.dfa->stateCount(), r.dfa->stateCount(), 0};
+      cp.fileDfa = std::move(*r.dfa);
+    }
     return true;
   }
 

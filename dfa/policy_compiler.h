@@ -16,6 +16,7 @@ namespace aasim::dfa {
 struct CompileOptions {
   LanguageVersion version = LanguageVersion::V6_0;
   uint32_t stateLimit = 2'000'000;
+  bool minimize = true;  // `check` only needs the construction's conflict check
 };
 
 struct CompiledProfile {

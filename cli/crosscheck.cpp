@@ -1,5 +1,6 @@
 #include "crosscheck.h"
 
+#include "dfa/compress.h"
 #include "dfa/equivalence.h"
 #include "dfa/policy_blob.h"
 #include "run_parser.h"
@@ -91,8 +92,11 @@ int crosscheck(const std::string &file, const CrosscheckOptions &options) {
     const dfa::KernelDfa &theirs = it->second->file ? *it->second->file : empty;
     auto diff = dfa::firstDifference(cp.fileDfa, theirs);
     if (!diff) {
-      fmt::print("{}: profile {}: file automaton equal ({} states, apparmor_parser {})\n", file, cp.name,
-                 cp.fileDfa.stateCount(), theirs.stateCount());
+      dfa::KernelDfa ours = dfa::compressDfa(cp.fileDfa);
+      fmt::print("{}: profile {}: file automaton equal ({} states, apparmor_parser {}; tables {} bytes, "
+                 "apparmor_parser {})\n",
+                 file, cp.name, cp.fileDfa.stateCount(), theirs.stateCount(), dfa::tableBytes(ours),
+                 dfa::tableBytes(theirs));
       continue;
     }
     status = 1;

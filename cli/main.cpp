@@ -1,5 +1,6 @@
 // The `aasim` command: one executable, one subcommand per job.
 #include "crosscheck.h"
+#include "dfa/compress.h"
 #include "dfa/policy_compiler.h"
 #include "frontend/frontend.h"
 #include "frontend/printer.h"
@@ -339,8 +340,10 @@ struct Checker {
       return kExitRejected;
     if (cl.command == "compile" && cl.stats)
       for (const auto &p : compiled)
-        fmt::print("{}: profile {}: file DFA {} states, {} after minimization, {} byte classes ({:.1f} ms for the file)\n",
-                   f.name, p.name, p.fileStats.statesBefore, p.fileStats.statesAfter, p.fileDfa.classCount, elapsed);
+        fmt::print("{}: profile {}: file DFA {} states, {} after minimization, {} byte classes, {} table bytes "
+                   "({:.1f} ms for the file)\n",
+                   f.name, p.name, p.fileStats.statesBefore, p.fileStats.statesAfter, p.fileDfa.classCount,
+                   aasim::dfa::tableBytes(aasim::dfa::compressDfa(p.fileDfa)), elapsed);
     if (cl.command == "preprocess")
       fmt::print("{}", printPolicy(*f.policy, f.vars));
     else if (cl.command == "names")

@@ -22,8 +22,10 @@ bool fail(TableError &e, size_t offset, std::string message) {
   return false;
 }
 
+} // namespace
+
 // The checks of the kernel's verify_dfa: every index stays inside its table.
-bool verify(const KernelDfa &d, TableError &e) {
+bool verifyKernelDfa(const KernelDfa &d, TableError &e) {
   const size_t states = d.base.size(), trans = d.next.size();
   if (d.accept.size() != states || d.def.size() != states || (!d.accept2.empty() && d.accept2.size() != states))
     return fail(e, 0, "DFA tables disagree on the number of states");
@@ -57,8 +59,6 @@ bool verify(const KernelDfa &d, TableError &e) {
   }
   return true;
 }
-
-} // namespace
 
 std::optional<KernelDfa> readKernelDfa(std::string_view blob, TableError &error) {
   size_t start = 0;
@@ -127,7 +127,7 @@ std::optional<KernelDfa> readKernelDfa(std::string_view blob, TableError &error)
     fail(error, start, "DFA lacks a required table (accept, base, default, next, check)");
     return std::nullopt;
   }
-  if (!verify(d, error))
+  if (!verifyKernelDfa(d, error))
     return std::nullopt;
   return d;
 }

@@ -52,6 +52,10 @@ struct TableError {
   std::string message;
 };
 
+/// The kernel's verification of loaded tables: sizes agree and every
+/// index stays in range (so `step` is safe); false with `error` otherwise.
+bool verifyKernelDfa(const KernelDfa &dfa, TableError &error);
+
 /// Reads one "aadfa" blob (leading zero padding allowed). nullopt with
 /// `error` when it is truncated, malformed or fails verification.
 std::optional<KernelDfa> readKernelDfa(std::string_view blob, TableError &error);

@@ -3,6 +3,7 @@
 // with dfa/. For random globs and random strings both must agree, in the
 // spirit of RE2's exhaustive tester.
 #include "dfa/builder.h"
+#include "dfa/compress.h"
 #include "dfa/equivalence.h"
 #include "dfa/glob.h"
 #include "dfa/minimize.h"
@@ -259,6 +260,20 @@ RC_GTEST_PROP(DfaVsOracle, MinimizationKeepsEveryDecisionAndIsCanonical, ()) {
   RC_ASSERT(a.byteClass == b.byteClass);
   RC_ASSERT(a.next == b.next);
   RC_ASSERT(a.perms == b.perms);
+}
+
+// Comb compression into the kernel's tables changes no decision, and the
+// tables pass the kernel's own verification.
+RC_GTEST_PROP(DfaVsOracle, KernelTablesDecideLikeTheAutomaton, ()) {
+  std::vector<std::string> globs;
+  int n = *rc::gen::inRange(1, 5);
+  for (int i = 0; i < n; ++i)
+    globs.push_back("/" + genGlob(1));
+  dfa::Dfa small = dfa::minimize(compileGlobs(globs));
+  dfa::KernelDfa tables = dfa::compressDfa(small);
+  dfa::TableError err;
+  RC_ASSERT(dfa::verifyKernelDfa(tables, err));
+  RC_ASSERT(!dfa::firstDifference(small, tables));
 }
 
 TEST(DfaVsOracle, WholeComponentRuleExamples) {

@@ -43,7 +43,11 @@ int crosscheck(const std::string &file, const CrosscheckOptions &options) {
   if (!f.accepted)
     return 1;
   Diagnostics compileDiags;
-  auto profiles = dfa::compilePolicy(*f.policy, f.vars, compileDiags, options.compile);
+  // Without -M and without a kernel, apparmor_parser 3.0.8 falls back to
+  // its built-in feature set, which lacks stacking.
+  dfa::CompileOptions compile = options.compile;
+  compile.kernelStacks = options.frontend.featuresFile && fe->features().has("domain/stack");
+  auto profiles = dfa::compilePolicy(*f.policy, f.vars, compileDiags, compile);
   printAll(fe->sources(), compileDiags.items(), 0, compileDiags.items().size());
   if (compileDiags.hasErrors())
     return 1;

@@ -332,6 +332,7 @@ struct Checker {
     if (cl.command == "check" || cl.command == "compile") {
       aasim::dfa::CompileOptions options = cl.compile;
       options.minimize = cl.command == "compile";
+      options.kernelStacks = fe.features().has("domain/stack");
       compiled = aasim::dfa::compilePolicy(*f.policy, f.vars, compileDiags, options);
     }
     auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();

@@ -274,7 +274,18 @@ private:
       execGlob = *e;
     }
     auto exec = r.exec ? regexFor(execGlob, r.exec->loc) : std::optional<std::string>(kAnyExecutable);
-    auto target = regexFor(targetGlob, r.loc, /*filter=*/false);
+    std::optional<std::string> target;
+    size_t nsEnd = targetGlob.size() > 1 && targetGlob[0] == ':' ? targetGlob.find(':', 1) : std::string::npos;
+    if (!cx_.kernelStacks && nsEnd != std::string::npos) {
+      // Without stacking support apparmor_parser writes `:ns:name` as the
+      // pair `ns \0 name`, the way the transition table stores it.
+      auto ns = regexFor(targetGlob.substr(1, nsEnd - 1), r.loc, /*filter=*/false);
+      auto rest = regexFor(targetGlob.substr(nsEnd + 1), r.loc, /*filter=*/false);
+      if (ns && rest)
+        target = pair(*ns, *rest);
+    } else {
+      target = regexFor(targetGlob, r.loc, /*filter=*/false);
+    }
     if (!exec || !target)
       return;
     add(*target, p, kChangeProfileBit | kOnExecBit, origin, /*auditable=*/0);

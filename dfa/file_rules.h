@@ -46,6 +46,7 @@ struct LoweringContext {
   bool isHat = false;
   bool hasChildren = false;  // hats or child profiles
   std::vector<std::pair<std::string, std::string>> aliases;  // alias FROM -> TO, in order
+  bool kernelStacks = true;  // features domain/stack: how namespaced change_profile targets are written
 };
 
 /// Lowers the rules of one profile body (not its children).

@@ -81,7 +81,7 @@ public:
     for (auto it = automatic.begin(); it != automatic.end();)
       it = vars_.exists(it->first) ? automatic.erase(it) : std::next(it);
     LoweringContext cx{vars_, std::move(automatic), full, options_.version, diags_,
-                       p.kind == ProfileKind::Hat, hasChildren(p.body), aliases_};
+                       p.kind == ProfileKind::Hat, hasChildren(p.body), aliases_, options_.kernelStacks};
     size_t errorsBefore = diags_.errorCount();
     CompiledProfile cp;
     cp.name = full;

@@ -17,6 +17,7 @@ struct CompileOptions {
   LanguageVersion version = LanguageVersion::V6_0;
   uint32_t stateLimit = 2'000'000;
   bool minimize = true;  // `check` only needs the construction's conflict check
+  bool kernelStacks = true;  // the target kernel has domain/stack (from -M)
 };
 
 struct CompiledProfile {

@@ -117,6 +117,25 @@ TEST(ExecConflicts, AliasesAndDenyLinksLowerLikeApparmorParser) {
   EXPECT_EQ(d.perms[d.walk(std::string("/a\0/b", 5))].quiet, 0x40010u);
 }
 
+TEST(ExecConflicts, NamespacedChangeProfileTargetsWithoutStacking) {
+  std::string err;
+  auto fe = Frontend::create({}, err);
+  auto f = fe->load("c.sd", "profile t {\n  change_profile -> :foo:/bin/foo,\n}\n");
+  ASSERT_TRUE(f.accepted);
+  for (bool stacks : {true, false}) {
+    Diagnostics diags;
+    dfa::CompileOptions options;
+    options.kernelStacks = stacks;
+    auto profiles = dfa::compilePolicy(*f.policy, f.vars, diags, options);
+    ASSERT_EQ(profiles.size(), 1u);
+    const dfa::Dfa &d = profiles[0].fileDfa;
+    // Old kernels get `ns \0 name`, as in the transition table.
+    std::string split("foo\0/bin/foo", 12), literal(":foo:/bin/foo");
+    EXPECT_EQ(d.perms[d.walk(stacks ? literal : split)].allow, 0xc0000000u) << stacks;
+    EXPECT_EQ(d.perms[d.walk(stacks ? split : literal)].allow, 0u) << stacks;
+  }
+}
+
 TEST(ExecConflicts, TheErrorNamesBothRulesAndAWitness) {
   Compiled r = compile("/usr/bin/* ix,\n/usr/bin/f* px,");
   EXPECT_NE(r.firstError.find("'/usr/bin/* ix' and '/usr/bin/f* px' both match '/usr/bin/f'"), std::string::npos)

@@ -14,15 +14,15 @@ stride=${3:-1}
 root="$corpus/profiles/roddhjav/abi3"
 features="$corpus/parser-tests/features_files/features.all"
 list=$(mktemp)
-trap 'rm -f "$list"' EXIT
+timing=$(mktemp)
+trap 'rm -f "$list" "$timing"' EXIT
 awk -F'\t' -v s="$stride" 'NR > 1 && $3 == "ok" && (++n % s) == 0 {print $1}' "$root/parser-status.tsv" |
   sed "s|^|$root/apparmor.d/|" > "$list"
 echo "$(wc -l < "$list") profiles, 2 jobs each"
 measure() {  # measure LABEL COMMAND...
   local label=$1; shift
-  local out
-  out=$( { /usr/bin/time -f '%e %M' xargs -P2 -n1 "$@" < "$list" > /dev/null 2>&1; } 2>&1 | tail -1)
-  read -r wall rss <<<"$out"
+  /usr/bin/time -o "$timing" -f '%e %M' xargs -P2 -n1 "$@" < "$list" > /dev/null 2>&1 || true
+  read -r wall rss < <(tail -1 "$timing")
   printf '%-16s wall %8.1f s   peak RSS of one process %6d MiB\n' "$label" "$wall" $((rss / 1024))
 }
 measure "aasim compile" "$aasim" compile -M "$features" -b "$root/base"

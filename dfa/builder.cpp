@@ -306,7 +306,6 @@ BuildResult buildDfa(RegexArena &arena, const std::vector<RuleExpr> &rules, cons
   // States are position sets kept in the order they were built: sorting
   // every candidate set dominated the construction. Sets are found by an
   // order-independent hash and compared by marking.
-  std::vector<const PositionSet *> sets;
   std::unordered_multimap<uint64_t, uint32_t> index;
   std::vector<std::pair<uint32_t, uint32_t>> parent;  // (state, class) it was first reached from
   std::vector<uint32_t> eqStamp(g.setOf.size(), 0);
@@ -332,16 +331,15 @@ BuildResult buildDfa(RegexArena &arena, const std::vector<RuleExpr> &rules, cons
         return false;
     return true;
   };
-  std::deque<PositionSet> storage;  // stable addresses for `sets`
+  std::deque<PositionSet> sets;  // per state; a deque keeps references stable while it grows
   auto intern = [&](PositionSet &&s, uint32_t from, uint32_t cls) -> uint32_t {
     uint64_t h = setHash(s);
     auto range = index.equal_range(h);
     for (auto it = range.first; it != range.second; ++it)
-      if (sameSet(*sets[it->second], s))
+      if (sameSet(sets[it->second], s))
         return it->second;
     uint32_t id = static_cast<uint32_t>(sets.size());
-    storage.push_back(std::move(s));
-    sets.push_back(&storage.back());
+    sets.push_back(std::move(s));
     index.emplace(h, id);
     parent.emplace_back(from, cls);
     return id;
@@ -349,8 +347,7 @@ BuildResult buildDfa(RegexArena &arena, const std::vector<RuleExpr> &rules, cons
   intern(PositionSet{}, 0, 0);  // dead
   // The start state is always state 1, even when no rule can match
   // anything (its set is then empty, like the dead state's).
-  storage.push_back(g.start);
-  sets.push_back(&storage.back());
+  sets.push_back(g.start);
   index.emplace(setHash(g.start), 1);
   parent.emplace_back(0, 0);
 
@@ -368,7 +365,7 @@ BuildResult buildDfa(RegexArena &arena, const std::vector<RuleExpr> &rules, cons
     llvm::SmallVector<llvm::SmallVector<uint32_t, 4>, 16> groupPos;  // group -> positions
     llvm::DenseMap<uint32_t, uint32_t> groupOf;
     std::vector<uint32_t> accepts;
-    for (uint32_t p : *sets[s]) {
+    for (uint32_t p : sets[s]) {
       uint32_t d = g.setOf[p];
       if (d == kNoSet) {
         accepts.push_back(g.flagOf[p]);

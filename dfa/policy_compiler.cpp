@@ -1,5 +1,6 @@
 #include "policy_compiler.h"
 
+#include "equivalence.h"
 #include "minimize.h"
 
 #include <fmt/format.h>
@@ -37,19 +38,6 @@ size_t ruleMatching(const FileRuleSet &set, uint32_t flag, const std::string &wi
   return fallback;
 }
 
-// Printable form of a witness string (NUL separates pair elements).
-std::string showWitness(const std::string &s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (c == 0)
-      out += "\\0";
-    else if (c < 0x20 || c >= 0x7f)
-      out += fmt::format("\\x{:02x}", c);
-    else
-      out += static_cast<char>(c);
-  }
-  return out;
-}
 
 class Compiler {
 public:
@@ -130,7 +118,7 @@ private:
             cp.fileRules.origins[ruleMatching(cp.fileRules, r.error->conflict.second, r.error->witness)];
         diags_.error(b.loc, fmt::format("profile {} has merged rule with conflicting x modifiers: '{}' and '{}' "
                                         "both match '{}'",
-                                        cp.name, a.text, b.text, showWitness(r.error->witness)));
+                                        cp.name, a.text, b.text, showBytes(r.error->witness)));
         diags_.report(Severity::Note, a.loc, fmt::format("'{}' is here", a.text));
       } else {
         diags_.error(p.loc, fmt::format("profile {}: {}", cp.name, r.error->message));

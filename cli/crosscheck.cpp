@@ -29,6 +29,34 @@ void printAll(const SourceManager &sm, const std::vector<Diagnostic> &items, siz
       fmt::print(stderr, "{}", renderDiagnostic(sm, items[i]));
 }
 
+// Proves one automaton equal to apparmor_parser's or prints the shortest
+// string on which they differ, with the rules that match it.
+bool compareAutomaton(const std::string &file, const dfa::CompiledProfile &cp, const char *what, const dfa::Dfa &ours,
+                      const dfa::RuleSet &rules, const dfa::KernelDfa &theirs, const SourceManager &sm) {
+  auto diff = dfa::firstDifference(ours, theirs);
+  if (!diff) {
+    fmt::print("{}: profile {}: {} automaton equal ({} states, apparmor_parser {}; tables {} bytes, "
+               "apparmor_parser {})\n",
+               file, cp.name, what, ours.stateCount(), theirs.stateCount(), dfa::tableBytes(dfa::compressDfa(ours)),
+               dfa::tableBytes(theirs));
+    return true;
+  }
+  fmt::print("{}: profile {}: {} automaton differs on '{}': aasim accept {:#010x} accept2 {:#010x}, "
+             "apparmor_parser accept {:#010x} accept2 {:#010x}\n",
+             file, cp.name, what, dfa::showBytes(diff->witness), diff->left.accept, diff->left.accept2,
+             diff->right.accept, diff->right.accept2);
+  for (size_t rule : dfa::rulesMatching(rules, diff->witness)) {
+    const auto &o = rules.origins[rule];
+    if (!o.loc.valid()) {
+      fmt::print("  matched by a rule apparmor_parser adds implicitly: {}\n", rules.regexes[rule]);
+      continue;
+    }
+    LineCol lc = sm.lineCol(o.loc);
+    fmt::print("  matched by {}:{}:{}: {}\n", sm.path(o.loc.file), lc.line, lc.col, o.text);
+  }
+  return false;
+}
+
 } // namespace
 
 int crosscheck(const std::string &file, const CrosscheckOptions &options) {
@@ -47,6 +75,8 @@ int crosscheck(const std::string &file, const CrosscheckOptions &options) {
   // its built-in feature set, which lacks stacking.
   dfa::CompileOptions compile = options.compile;
   compile.kernelStacks = options.frontend.featuresFile && fe->features().has("domain/stack");
+  if (options.frontend.featuresFile)
+    compile.features = dfa::PolicyFeatures::from(fe->features());
   auto profiles = dfa::compilePolicy(*f.policy, f.vars, compileDiags, compile);
   printAll(fe->sources(), compileDiags.items(), 0, compileDiags.items().size());
   if (compileDiags.hasErrors())
@@ -93,29 +123,21 @@ int crosscheck(const std::string &file, const CrosscheckOptions &options) {
       status = 1;
       continue;
     }
-    const dfa::KernelDfa &theirs = it->second->file ? *it->second->file : empty;
-    auto diff = dfa::firstDifference(cp.fileDfa, theirs);
-    if (!diff) {
-      dfa::KernelDfa ours = dfa::compressDfa(cp.fileDfa);
-      fmt::print("{}: profile {}: file automaton equal ({} states, apparmor_parser {}; tables {} bytes, "
-                 "apparmor_parser {})\n",
-                 file, cp.name, cp.fileDfa.stateCount(), theirs.stateCount(), dfa::tableBytes(ours),
-                 dfa::tableBytes(theirs));
-      continue;
-    }
-    status = 1;
-    fmt::print("{}: profile {}: file automaton differs on '{}': aasim accept {:#010x} accept2 {:#010x}, "
-               "apparmor_parser accept {:#010x} accept2 {:#010x}\n",
-               file, cp.name, dfa::showBytes(diff->witness), diff->left.accept, diff->left.accept2,
-               diff->right.accept, diff->right.accept2);
-    for (size_t rule : dfa::rulesMatching(cp.fileRules, diff->witness)) {
-      const auto &o = cp.fileRules.origins[rule];
-      if (!o.loc.valid()) {
-        fmt::print("  matched by a rule apparmor_parser adds implicitly: {}\n", cp.fileRules.regexes[rule]);
-        continue;
-      }
-      LineCol lc = fe->sources().lineCol(o.loc);
-      fmt::print("  matched by {}:{}:{}: {}\n", fe->sources().path(o.loc.file), lc.line, lc.col, o.text);
+    if (!compareAutomaton(file, cp, "file", cp.fileDfa, cp.fileRules,
+                          it->second->file ? *it->second->file : empty, fe->sources()))
+      status = 1;
+    if (cp.policyDfa.has_value() != it->second->policydb.has_value()) {
+      fmt::print("{}: profile {}: policy automaton {} by aasim but {} by {}\n", file, cp.name,
+                 cp.policyDfa ? "built" : "not built", it->second->policydb ? "written" : "not written",
+                 options.parser);
+      status = 1;
+    } else if (cp.policyDfa && cp.policyIncomplete) {
+      // Said plainly rather than counted as equal or different.
+      fmt::print("{}: profile {}: policy automaton not compared: {}\n", file, cp.name, *cp.policyIncomplete);
+    } else if (cp.policyDfa &&
+               !compareAutomaton(file, cp, "policy", *cp.policyDfa, cp.policyRules, *it->second->policydb,
+                                 fe->sources())) {
+      status = 1;
     }
   }
   return status;

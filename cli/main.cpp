@@ -333,6 +333,10 @@ struct Checker {
       aasim::dfa::CompileOptions options = cl.compile;
       options.minimize = cl.command == "compile";
       options.kernelStacks = fe.features().has("domain/stack");
+      // Without -M, apparmor_parser 3.0.8 (no kernel) uses its built-in
+      // feature set, which has no policy DFA.
+      if (cl.command == "compile" && cl.options.featuresFile)
+        options.features = aasim::dfa::PolicyFeatures::from(fe.features());
       compiled = aasim::dfa::compilePolicy(*f.policy, f.vars, compileDiags, options);
     }
     auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();

@@ -29,7 +29,7 @@ constexpr const char *kAnyExecutable = "/[^/\\x00][^\\x00]*";
 
 class Lowering {
 public:
-  Lowering(LoweringContext &cx, FileRuleSet &out) : cx_(cx), out_(out) {}
+  Lowering(LoweringContext &cx, FileRuleSet &out) : cx_(cx), out_(out), writer_(out, cx.diags) {}
 
   void body(const std::vector<Stmt> &stmts, const Prefix &outer) {
     for (const auto &s : stmts) {
@@ -72,16 +72,9 @@ private:
   // `auditable` limits which permissions the audit/quiet field may carry.
   void add(const std::string &regex, const Prefix &p, uint32_t perms, const RuleOrigin &origin,
            uint32_t auditable = ~0u) {
-    RegexError rerr;
-    auto root = parseRegex(regex, out_.arena, rerr);
-    if (!root) {
-      cx_.diags.error(origin.loc, fmt::format("internal regex '{}': {}", regex, rerr.message));
-      return;
-    }
     RuleFlag f;
     f.priority = p.priority.value_or(0);
     f.mode = p.mode == RuleMode::Deny ? FlagMode::Deny : p.mode == RuleMode::Prompt ? FlagMode::Prompt : FlagMode::Allow;
-    f.exact = out_.arena.isExact(*root, cx_.version == LanguageVersion::V6_0);
     f.perms = perms;
     // The grammar stores audit for allow rules and quiet for plain deny
     // rules in one field; exec types cannot be audited.
@@ -89,12 +82,7 @@ private:
     // change_profile rules cannot be audited (apparmor_parser warns and
     // drops the audit), so their audit mask is 0.
     f.audit = auditField ? perms & ~(kAllExecType | kSharedBits) & auditable : 0;
-    auto [it, inserted] = flagIndex_.emplace(f, static_cast<uint32_t>(out_.flags.size()));
-    if (inserted)
-      out_.flags.push_back(f);
-    out_.rules.push_back({*root, it->second});
-    out_.origins.push_back(origin);
-    out_.regexes.push_back(regex);
+    writer_.add(regex, f, origin, /*computeExact=*/true, cx_.version == LanguageVersion::V6_0);
   }
 
   // The name a rule's `-> target` goes to, as stored in the transition
@@ -322,7 +310,7 @@ public:
 private:
   LoweringContext &cx_;
   FileRuleSet &out_;
-  std::map<RuleFlag, uint32_t> flagIndex_;
+  RuleSetWriter writer_;
   bool hasChangeProfile_ = false;
   bool collecting_ = false;             // planTransitionTable's pass
   std::vector<std::string> collected_;  // exec targets in source order

@@ -4,7 +4,7 @@
 // decision can name the rules behind it.
 #pragma once
 
-#include "builder.h"
+#include "rule_set.h"
 #include "frontend/ast.h"
 #include "frontend/diagnostics.h"
 #include "frontend/variables.h"
@@ -19,23 +19,7 @@ namespace aasim::dfa {
 /// Which apparmor_parser's rule semantics to follow where versions differ.
 enum class LanguageVersion { V3_0, V6_0 };
 
-struct RuleOrigin {
-  frontend::SourceLoc loc;
-  std::string text;  // the rule as written, for messages
-};
-
-/// A profile's file DFA input. Rules with equal flags share one flag (as
-/// apparmor_parser shares its accept nodes): states then differ only where
-/// permissions can, which keeps the automaton small. `origins` and `globs`
-/// stay per rule, so a decision can still be traced to its rules.
-struct FileRuleSet {
-  RegexArena arena;
-  std::vector<RuleExpr> rules;
-  std::vector<RuleFlag> flags;      // distinct flags
-  std::vector<RuleOrigin> origins;  // per rule
-  std::vector<std::string> regexes; // per rule, the regex text (for re-matching one rule)
-  std::vector<std::string> xtable;  // named exec targets, slot i = nibble i + 4
-};
+using FileRuleSet = RuleSet;
 
 struct LoweringContext {
   const frontend::VariableTable &vars;

@@ -6,8 +6,7 @@ namespace aasim::dfa {
 
 namespace {
 
-constexpr uint32_t kMagic = 0x1B5E783Du;
-enum TableId : uint16_t { kAccept = 1, kBase = 2, kCheck = 3, kDef = 4, kEc = 5, kNext = 8, kAccept2 = 7 };
+using namespace aadfa;
 
 uint32_t be(std::string_view s, size_t at, size_t width) {
   uint32_t v = 0;

@@ -13,6 +13,13 @@
 
 namespace aasim::dfa {
 
+/// Constants of the "aadfa" table set (kernel-semantics.md §6.4), shared
+/// by the reader and the writer. Table ids are flex's (the kernel's + 1).
+namespace aadfa {
+constexpr uint32_t kMagic = 0x1B5E783Du;
+enum TableId : uint16_t { kAccept = 1, kBase = 2, kCheck = 3, kDef = 4, kEc = 5, kNext = 8, kAccept2 = 7 };
+} // namespace aadfa
+
 struct KernelDfa {
   static constexpr uint32_t kNoMatch = 0, kStart = 1;
   static constexpr uint32_t kDiffEncode = 0x80000000u, kOutOfBand = 0x20000000u;
@@ -21,6 +28,8 @@ struct KernelDfa {
   std::vector<uint32_t> accept, accept2, base, def;
   std::vector<uint32_t> next, check;
   std::optional<std::array<uint8_t, 256>> equivClass;
+
+  bool operator==(const KernelDfa &) const = default;
 
   uint32_t stateCount() const { return static_cast<uint32_t>(base.size()); }
   static uint32_t baseIndex(uint32_t b) { return b & 0x00ffffffu; }

@@ -6,10 +6,7 @@ namespace aasim::dfa {
 
 namespace {
 
-enum Code : uint8_t {
-  kU8 = 0, kU16 = 1, kU32 = 2, kU64 = 3, kName = 4, kString = 5, kBlob = 6, kStruct = 7, kStructEnd = 8,
-  kList = 9, kListEnd = 10, kArray = 11, kArrayEnd = 12,
-};
+using namespace blob;
 
 // The policy versions this reader understands: kernel ABI 5..9 in bits 0-9.
 constexpr uint32_t kMinAbi = 5, kMaxAbi = 9;
@@ -66,9 +63,22 @@ public:
     ++pos_;
   }
 
+  uint16_t u16(const char *what) {
+    code(kU16, what);
+    return static_cast<uint16_t>(le(2));
+  }
   uint32_t u32(const char *what) {
     code(kU32, what);
     return static_cast<uint32_t>(le(4));
+  }
+  uint64_t u64(const char *what) {
+    code(kU64, what);
+    return le(8);
+  }
+  // An ARRAY header; returns its element count.
+  size_t array(const char *what) {
+    code(kArray, what);
+    return static_cast<size_t>(le(2));
   }
   std::string string(const char *what) {
     code(kString, what);
@@ -141,6 +151,42 @@ KernelDfa dfaFrom(Reader &r, std::string_view blob, const char *what) {
   if (!d)
     throw Failure{blobStart + e.offset, fmt::format("{}: {}", what, e.message)};
   return std::move(*d);
+}
+
+// The element readers below take the element's name as already consumed.
+
+std::vector<std::string> readXattrs(Reader &r) {
+  r.code(kStruct, "xattrs struct");
+  std::vector<std::string> names(r.array("xattrs array"));
+  for (auto &n : names)
+    n = r.string("xattr name");
+  r.code(kArrayEnd, "end of xattrs array");
+  r.code(kStructEnd, "end of xattrs");
+  return names;
+}
+
+BlobRlimits readRlimits(Reader &r) {
+  BlobRlimits out;
+  r.code(kStruct, "rlimits struct");
+  out.mask = r.u32("rlimits mask");
+  out.limits.resize(r.array("rlimits array"));
+  for (auto &l : out.limits)
+    l = r.u64("rlimit");
+  r.code(kArrayEnd, "end of rlimits array");
+  r.code(kStructEnd, "end of rlimits");
+  return out;
+}
+
+// One (allow, audit, quiet) triple of u16 per address family.
+std::vector<BlobNetFamily> readNetAllowedAf(Reader &r) {
+  std::vector<BlobNetFamily> out(r.array("net_allowed_af array"));
+  for (auto &f : out) {
+    f.allow = r.u16("network allow");
+    f.audit = r.u16("network audit");
+    f.quiet = r.u16("network quiet");
+  }
+  r.code(kArrayEnd, "end of net_allowed_af");
+  return out;
 }
 
 BlobProfile readProfile(Reader &r) {
@@ -220,8 +266,17 @@ BlobProfile readProfile(Reader &r) {
         p.xtable.push_back(r.string("xtable entry"));
       r.code(kArrayEnd, "end of xtable array");
       r.code(kStructEnd, "end of xtable");
+    } else if (name == "xattrs") {
+      r.name();
+      p.xattrs = readXattrs(r);
+    } else if (name == "rlimits") {
+      r.name();
+      p.rlimits = readRlimits(r);
+    } else if (name == "net_allowed_af") {
+      r.name();
+      p.netAllowedAf = readNetAllowedAf(r);
     } else {
-      r.skipElement();  // rlimits, xattrs, net_allowed_af, newer elements
+      r.skipElement();  // elements of newer parsers
     }
   }
   return p;

@@ -74,7 +74,12 @@ public:
     CompiledProfile cp;
     cp.name = full;
     cp.fileRules = lowerFileRules(p.body, cx);
-    if (diags_.errorCount() == errorsBefore && buildFile(cp, p))
+    if (options_.features.policydb) {
+      PolicyLowering lowered = lowerPolicyRules(p.body, cx, options_.features);
+      cp.policyRules = std::move(lowered.rules);
+      cp.policyIncomplete = std::move(lowered.incomplete);
+    }
+    if (diags_.errorCount() == errorsBefore && buildFile(cp, p) && buildPolicy(cp, p))
       out.push_back(std::move(cp));
     children(p.body, full, out);
   }
@@ -134,6 +139,26 @@ private:
     return true;
   }
 
+  bool buildPolicy(CompiledProfile &cp, const Profile &p) {
+    if (!options_.features.policydb)
+      return true;
+    BuildOptions bo;
+    bo.kind = DfaKind::Policy;
+    bo.stateLimit = options_.stateLimit;
+    BuildResult r = buildDfa(cp.policyRules.arena, cp.policyRules.rules, cp.policyRules.flags, bo);
+    if (r.error) {
+      diags_.error(p.loc, fmt::format("profile {}: {}", cp.name, r.error->message));
+      return false;
+    }
+    if (options_.minimize) {
+      cp.policyDfa = minimize(*r.dfa, &cp.policyStats);
+    } else {
+      cp.policyStats = {r.dfa->stateCount(), r.dfa->stateCount(), 0};
+      cp.policyDfa = std::move(*r.dfa);
+    }
+    return true;
+  }
+
   const VariableTable &vars_;
   Diagnostics &diags_;
   const CompileOptions &options_;
@@ -142,7 +167,7 @@ private:
 
 } // namespace
 
-std::vector<size_t> rulesMatching(const FileRuleSet &set, const std::string &input) {
+std::vector<size_t> rulesMatching(const RuleSet &set, const std::string &input) {
   std::vector<size_t> out;
   for (size_t i = 0; i < set.rules.size(); ++i)
     if (ruleMatches(set, i, input))

@@ -1,12 +1,13 @@
 // Compiles the profiles of a parsed policy: each profile, hat and child
-// gets its own automata. Today: the file DFA (file rules, links,
-// change_profile), with the exec-conflict check apparmor_parser makes
-// while building it.
+// gets its own automata: the file DFA (file rules, links, change_profile),
+// with the exec-conflict check apparmor_parser makes while building it,
+// and the policy DFA of the other mediation classes.
 #pragma once
 
 #include "dfa.h"
 #include "file_rules.h"
 #include "minimize.h"
+#include "policy_rules.h"
 
 #include <string>
 #include <vector>
@@ -18,6 +19,7 @@ struct CompileOptions {
   uint32_t stateLimit = 2'000'000;
   bool minimize = true;  // `check` only needs the construction's conflict check
   bool kernelStacks = true;  // the target kernel has domain/stack (from -M)
+  PolicyFeatures features = PolicyFeatures::builtinDefault();  // what goes into the policy DFA
 };
 
 struct CompiledProfile {
@@ -25,11 +27,15 @@ struct CompiledProfile {
   FileRuleSet fileRules;
   Dfa fileDfa;                  // minimized, canonically numbered
   MinimizeStats fileStats;      // states before and after minimization
+  RuleSet policyRules;
+  std::optional<std::string> policyIncomplete;  // why the policy DFA lacks rules, if it does
+  std::optional<Dfa> policyDfa;  // absent when the target kernel has no policy DFA
+  MinimizeStats policyStats;
 };
 
 /// The rules of `set` that match `input` on their own (rules share flags in
 /// the automaton, so naming them takes a match per rule).
-std::vector<size_t> rulesMatching(const FileRuleSet &set, const std::string &input);
+std::vector<size_t> rulesMatching(const RuleSet &set, const std::string &input);
 
 /// Compiles every profile; problems become errors in `diags` (with the
 /// rules' locations), and failing profiles are left out of the result.

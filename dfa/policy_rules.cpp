@@ -1,0 +1,562 @@
+#include "policy_rules.h"
+
+#include "glob.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdlib>
+#include <vector>
+#include <string_view>
+
+namespace aasim::dfa {
+
+using namespace frontend;
+using namespace frontend::ast;
+
+PolicyFeatures PolicyFeatures::from(const Features &f) {
+  PolicyFeatures p;
+  p.policydb = f.has("policy/versions");
+  p.fileMarker = f.has("policy/versions/v6") || f.has("policy/versions/v7");
+  p.signal = f.has("signal");
+  p.ptrace = f.has("ptrace");
+  p.dbus = f.has("dbus");
+  p.mount = f.has("mount");
+  p.networkV8 = f.has("network_v8");
+  p.unixV7 = f.has("network/af_unix");
+  p.stacking = f.has("domain/stack");
+  return p;
+}
+
+namespace {
+
+// Class bytes (kernel-semantics.md §3.3).
+constexpr unsigned kClassFile = 0x02, kClassNet = 0x04, kClassMount = 0x07, kClassPtrace = 0x09;
+constexpr unsigned kClassSignal = 0x0a, kClassNetV8 = 0x0e, kClassLabel = 0x10, kClassDbus = 0x20;
+
+constexpr uint32_t kMayRead = 0x4;  // the permission of a "mediates" marker
+constexpr const char *kAnyString = "[^\\x00]*";      // an absent conditional
+constexpr const char *kAnyLabel = "[^\\x00]+";       // an absent peer label
+constexpr const char *kAnyUnixAddress = ".*";        // any address, anonymous included
+// The kernel's autobind addresses: NUL and five hex digits.
+constexpr const char *kAutobindAddress = "\\x00[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]";
+
+// Socket permission bits as rules name them (kernel-semantics.md §10.3).
+constexpr uint32_t kNetSend = 0x2, kNetReceive = 0x4, kNetCreate = 0x10, kNetShutdown = 0x20, kNetConnect = 0x40;
+constexpr uint32_t kNetSetattr = 0x100, kNetGetattr = 0x200, kNetAccept = 0x100000, kNetBind = 0x200000;
+constexpr uint32_t kNetListen = 0x400000, kNetSetopt = 0x1000000, kNetGetopt = 0x2000000;
+constexpr uint32_t kNetAll = kNetSend | kNetReceive | kNetCreate | kNetShutdown | kNetConnect | kNetSetattr |
+                             kNetGetattr | kNetAccept | kNetBind | kNetListen | kNetSetopt | kNetGetopt;
+constexpr uint32_t kNetPeer = kNetSend | kNetReceive | kNetConnect | kNetAccept;
+constexpr uint32_t kNetLocal = kNetAll & ~(kNetSend | kNetReceive | kNetConnect);
+constexpr uint32_t kNetOpt = kNetSetopt | kNetGetopt;
+constexpr uint32_t kNetLocalCmd = kNetListen | kNetOpt;
+constexpr unsigned kAfUnix = 1;
+constexpr unsigned kCmdAddr = 1, kCmdListen = 2, kCmdOpt = 4;
+
+// Socket permissions as stored in the DFA (apparmor_parser's map_perms):
+// bits above the low seven are moved down so that they fit two halves.
+uint32_t mapNetPerms(uint32_t p) {
+  return (p & 0x7f) | ((p & (kNetSetattr | kNetGetattr)) << 6) | ((p & (kNetAccept | kNetBind | kNetListen)) >> 4) |
+         ((p & kNetOpt) >> 5);
+}
+
+constexpr std::array<std::string_view, 46> kFamilies = {
+    "unspec", "unix", "inet", "ax25", "ipx", "appletalk", "netrom", "bridge", "atmpvc", "x25",
+    "inet6", "rose", "decnet", "netbeui", "security", "key", "netlink", "packet", "ash", "econet",
+    "atmsvc", "rds", "sna", "irda", "pppox", "wanpipe", "llc", "ib", "mpls", "can",
+    "tipc", "bluetooth", "iucv", "rxrpc", "isdn", "phonet", "ieee802154", "caif", "alg", "nfc",
+    "vsock", "kcm", "qipcrtr", "smc", "xdp", "mctp"};
+
+std::optional<unsigned> familyNumber(std::string_view name) {
+  auto it = std::find(kFamilies.begin(), kFamilies.end(), name);
+  if (it == kFamilies.end())
+    return std::nullopt;
+  return static_cast<unsigned>(it - kFamilies.begin());
+}
+
+std::optional<unsigned> socketType(std::string_view name) {
+  static constexpr std::pair<std::string_view, unsigned> kTypes[] = {
+      {"stream", 1}, {"dgram", 2}, {"raw", 3}, {"rdm", 4}, {"seqpacket", 5}, {"dccp", 6}, {"packet", 10},
+      // protocol names stand for the type they imply
+      {"tcp", 1}, {"udp", 2}, {"icmp", 3}};
+  for (auto [n, v] : kTypes)
+    if (n == name)
+      return v;
+  return std::nullopt;
+}
+
+std::optional<unsigned> signalNumber(const std::string &name) {
+  static constexpr std::pair<std::string_view, unsigned> kSignals[] = {
+      {"hup", 1},     {"int", 2},     {"quit", 3},   {"ill", 4},    {"trap", 5},    {"abrt", 6},   {"bus", 7},
+      {"fpe", 8},     {"kill", 9},    {"usr1", 10},  {"segv", 11},  {"usr2", 12},   {"pipe", 13},  {"alrm", 14},
+      {"term", 15},   {"stkflt", 16}, {"chld", 17},  {"cont", 18},  {"stop", 19},   {"stp", 20},   {"tstp", 20},
+      {"ttin", 21},   {"ttou", 22},   {"urg", 23},   {"xcpu", 24},  {"xfsz", 25},   {"vtalrm", 26}, {"prof", 27},
+      {"winch", 28},  {"io", 29},     {"poll", 29},  {"pwr", 30},   {"sys", 31},    {"emt", 32},   {"exists", 35}};
+  constexpr unsigned kRtBase = 128;
+  if (name.rfind("rtmin+", 0) == 0)
+    return kRtBase + static_cast<unsigned>(std::strtoul(name.c_str() + 6, nullptr, 10));
+  for (auto [n, v] : kSignals)
+    if (n == name)
+      return v;
+  return std::nullopt;
+}
+
+std::string hexByte(unsigned b) { return fmt::format("\\x{:02x}", b & 0xff); }
+std::string be16(unsigned v) { return hexByte(v >> 8) + hexByte(v); }
+
+// Mode letters of the rw-only classes: r reads/receives, w writes/sends.
+uint32_t rwLetters(const std::string &word, uint32_t readBit, uint32_t writeBit) {
+  uint32_t out = 0;
+  for (char c : word) {
+    if (c == 'r' || c == 'R')
+      out |= readBit;
+    else if (c == 'w' || c == 'W')
+      out |= writeBit;
+  }
+  return out;
+}
+
+class Lowerer {
+public:
+  Lowerer(LoweringContext &cx, const PolicyFeatures &f, RuleSet &out)
+      : cx_(cx), f_(f), writer_(out, cx.diags) {}
+
+  void markers() {
+    RuleOrigin origin{{}, "(class marker)"};
+    auto marker = [&](const std::string &regex) { addFlag(regex, allowFlag(kMayRead), origin); };
+    if (f_.fileMarker)
+      marker(hexByte(kClassFile));
+    if (f_.mount)
+      marker(hexByte(kClassMount));
+    if (f_.dbus)
+      marker(hexByte(kClassDbus));
+    if (f_.signal)
+      marker(hexByte(kClassSignal));
+    if (f_.ptrace)
+      marker(hexByte(kClassPtrace));
+    if (f_.networkV8)
+      marker(hexByte(kClassNetV8));
+    if (f_.unixV7) {
+      marker(hexByte(kClassNet));
+      // 3.0.8 writes the unix sub-marker with an ASCII '4' for the class.
+      marker("4\\x001");
+    }
+  }
+
+  // Class rules count at the profile level and inside `if` blocks; inside
+  // prefix blocks apparmor_parser keeps only file rules.
+  void body(const std::vector<Stmt> &stmts) {
+    for (const auto &s : stmts) {
+      if (auto *r = std::get_if<ClassRule>(&s.node))
+        classRule(*r);
+      else if (auto *c = std::get_if<Conditional>(&s.node))
+        body(c->body);
+    }
+  }
+
+private:
+  static RuleFlag allowFlag(uint32_t perms) {
+    RuleFlag f;
+    f.perms = perms;
+    return f;
+  }
+
+  // A rule's flag: deny rules quiet their bits unless audited, allow rules
+  // audit them only with `audit` (as for file rules).
+  static RuleFlag flagFor(const Prefix &p, uint32_t perms) {
+    RuleFlag f;
+    f.priority = p.priority.value_or(0);
+    f.mode = p.mode == RuleMode::Deny ? FlagMode::Deny : p.mode == RuleMode::Prompt ? FlagMode::Prompt : FlagMode::Allow;
+    f.perms = perms;
+    bool auditField = f.mode == FlagMode::Deny ? !p.audit : p.audit;
+    f.audit = auditField ? perms : 0;
+    return f;
+  }
+
+  void addFlag(const std::string &regex, const RuleFlag &flag, const RuleOrigin &origin) {
+    writer_.add(regex, flag, origin, /*computeExact=*/false, false);
+  }
+  void add(const std::string &regex, const ClassRule &r, uint32_t perms) {
+    if (perms)
+      addFlag(regex, flagFor(r.prefix, perms), origin(r));
+  }
+
+  RuleOrigin origin(const ClassRule &r) const { return {r.loc, fmt::format("{} rule", ruleClassName(r.cls))}; }
+
+  std::optional<std::string> expand(const Word &w) {
+    ExpandError err;
+    auto out = cx_.vars.expandWord(w.text, err, &cx_.automatic);
+    if (!out)
+      cx_.diags.error(w.loc, err.message);
+    return out;
+  }
+
+  std::optional<std::string> pattern(const Word &w, GlobDialect dialect = GlobDialect::Default,
+                                     bool filter = false, size_t skip = 0) {
+    auto text = expand(w);
+    if (!text)
+      return std::nullopt;
+    std::string glob = filter ? filterSlashes(*text) : *text;
+    std::string err;
+    auto conv = globToRegex(std::string_view(glob).substr(std::min(skip, glob.size())), err, dialect);
+    if (!conv) {
+      cx_.diags.error(w.loc, fmt::format("invalid pattern '{}': {}", glob, err));
+      return std::nullopt;
+    }
+    return conv->regex;
+  }
+
+  static const Word *firstValue(const std::vector<Cond> &conds, std::string_view name) {
+    for (const auto &c : conds)
+      if (c.name.text == name && !c.values.empty())
+        return &c.values.front();
+    return nullptr;
+  }
+  const Word *peerValue(const ClassRule &r, std::string_view name) const {
+    return r.condList ? firstValue(r.condList->conds, name) : nullptr;
+  }
+
+  void classRule(const ClassRule &r) {
+    switch (r.cls) {
+    case RuleClass::Signal:
+      if (f_.signal)
+        signal(r);
+      break;
+    case RuleClass::Ptrace:
+      if (f_.ptrace)
+        ptrace(r);
+      break;
+    case RuleClass::Dbus:
+      if (f_.dbus)
+        dbus(r);
+      break;
+    case RuleClass::Unix:
+      unix(r);
+      break;
+    case RuleClass::Network:
+      network(r);
+      break;
+    case RuleClass::Mount:
+    case RuleClass::Remount:
+    case RuleClass::Umount:
+    case RuleClass::PivotRoot:
+      if (f_.mount && !incomplete_)
+        incomplete_ = fmt::format("{} rules are not lowered yet", ruleClassName(r.cls));
+      break;
+    default:
+      break;  // userns, mqueue, io_uring: not in 3.0.8's policy DFA
+    }
+  }
+
+  void signal(const ClassRule &r) {
+    uint32_t perms = 0;
+    for (const auto &p : r.perms) {
+      const std::string &t = p.word.text;
+      if (!p.isMode && (t == "send" || t == "write"))
+        perms |= 0x2;
+      else if (!p.isMode && (t == "receive" || t == "read"))
+        perms |= 0x4;
+      else
+        perms |= rwLetters(t, 0x4, 0x2);
+    }
+    if (r.perms.empty())
+      perms = 0x6;
+    std::vector<unsigned> signals;
+    for (const auto &c : r.conds)
+      if (c.name.text == "set")
+        for (const auto &v : c.values)
+          if (auto n = signalNumber(v.text))
+            signals.push_back(*n);
+    std::sort(signals.begin(), signals.end());
+    signals.erase(std::unique(signals.begin(), signals.end()), signals.end());
+    std::string re;
+    if (signals.empty()) {
+      // Without a signal set, a label-class string is generated as well.
+      re = "(" + hexByte(kClassLabel) + hexByte(kClassSignal) + "|" + hexByte(kClassSignal) + ".)";
+    } else {
+      re = hexByte(kClassSignal) + "[";
+      for (unsigned s : signals)
+        re += hexByte(s);
+      re += "]";
+    }
+    if (!appendLabel(re, firstValue(r.conds, "peer"), kAnyLabel))
+      return;
+    add(re, r, perms);
+  }
+
+  void ptrace(const ClassRule &r) {
+    uint32_t perms = 0;
+    for (const auto &p : r.perms) {
+      const std::string &t = p.word.text;
+      if (!p.isMode && (t == "trace" || t == "write"))
+        perms |= 0x2;
+      else if (!p.isMode && t == "read")
+        perms |= 0x4;
+      else if (!p.isMode && t == "tracedby")
+        perms |= 0x8;
+      else if (!p.isMode && t == "readby")
+        perms |= 0x10;
+      else
+        perms |= rwLetters(t, 0x4, 0x2);
+    }
+    if (r.perms.empty())
+      perms = 0x1e;
+    std::string re = "(" + hexByte(kClassLabel) + "|)" + hexByte(kClassPtrace);
+    if (!appendLabel(re, firstValue(r.conds, "peer"), kAnyLabel))
+      return;
+    add(re, r, perms);
+  }
+
+  bool appendLabel(std::string &re, const Word *label, const char *fallback) {
+    if (!label) {
+      re += fallback;
+      return true;
+    }
+    auto p = pattern(*label);
+    if (!p)
+      return false;
+    re += *p;
+    return true;
+  }
+
+  void dbus(const ClassRule &r) {
+    constexpr uint32_t kSend = 0x2, kReceive = 0x4, kEavesdrop = 0x20, kBind = 0x40;
+    uint32_t perms = 0;
+    for (const auto &p : r.perms) {
+      const std::string &t = p.word.text;
+      if (!p.isMode && t == "bind")
+        perms |= kBind;
+      else if (!p.isMode && (t == "send" || t == "write"))
+        perms |= kSend;
+      else if (!p.isMode && (t == "receive" || t == "read"))
+        perms |= kReceive;
+      else if (!p.isMode && t == "eavesdrop")
+        perms |= kEavesdrop;
+      else
+        perms |= rwLetters(t, kReceive, kSend);
+    }
+    const Word *bus = firstValue(r.conds, "bus"), *name = firstValue(r.conds, "name");
+    const Word *path = firstValue(r.conds, "path"), *iface = firstValue(r.conds, "interface");
+    const Word *member = firstValue(r.conds, "member");
+    const Word *peerName = peerValue(r, "name"), *peerLabel = peerValue(r, "label");
+    bool serviceRule = name != nullptr;
+    if (!name)
+      name = peerName;
+    bool messageRule = path || iface || member || peerName || peerLabel;
+    if (r.perms.empty())
+      perms = messageRule ? kSend | kReceive : serviceRule ? kBind : kSend | kReceive | kBind | kEavesdrop;
+    std::array<const Word *, 6> words{bus, name, peerLabel, path, iface, member};
+    std::array<std::string, 6> parts;
+    for (size_t i = 0; i < words.size(); ++i) {
+      if (!words[i]) {
+        parts[i] = kAnyString;
+        continue;
+      }
+      auto p = pattern(*words[i]);
+      if (!p)
+        return;
+      parts[i] = *p;
+    }
+    auto joined = [&](size_t n) {
+      std::string re = hexByte(kClassDbus) + parts[0];
+      for (size_t i = 1; i < n; ++i)
+        re += "\\x00" + parts[i];
+      return re;
+    };
+    add(joined(2), r, perms & kBind);
+    add(joined(6), r, perms & (kSend | kReceive));
+    add(joined(1), r, perms & kEavesdrop);
+  }
+
+  static uint32_t socketPerms(const ClassRule &r) {
+    static constexpr std::pair<std::string_view, uint32_t> kNamed[] = {
+        {"create", kNetCreate},   {"bind", kNetBind},       {"listen", kNetListen},   {"accept", kNetAccept},
+        {"connect", kNetConnect}, {"shutdown", kNetShutdown}, {"getattr", kNetGetattr}, {"setattr", kNetSetattr},
+        {"getopt", kNetGetopt},   {"setopt", kNetSetopt},   {"send", kNetSend},       {"write", kNetSend},
+        {"receive", kNetReceive}, {"read", kNetReceive}};
+    uint32_t perms = 0;
+    for (const auto &p : r.perms) {
+      auto named = std::find_if(std::begin(kNamed), std::end(kNamed),
+                                [&](const auto &n) { return n.first == p.word.text; });
+      if (!p.isMode && named != std::end(kNamed))
+        perms |= named->second;
+      else
+        perms |= rwLetters(p.word.text, kNetReceive, kNetSend);
+    }
+    return r.perms.empty() ? kNetAll : perms;
+  }
+
+  // The address part of a unix string and its NUL terminator.
+  std::optional<std::string> unixAddress(const Word *addr) {
+    if (!addr)
+      return std::string(kAnyUnixAddress) + "\\x00";
+    auto text = expand(*addr);
+    if (!text)
+      return std::nullopt;
+    if (*text == "none")
+      return std::string("\\x01\\x00");
+    if (*text == "auto")
+      return std::string(kAutobindAddress) + "\\x00";
+    // Abstract addresses start with NUL in the kernel; `*` may match NUL.
+    auto p = pattern(*addr, GlobDialect::AllowNul, /*filter=*/true, /*skip=*/1);
+    if (!p)
+      return std::nullopt;
+    return "\\x00" + *p + "\\x00";
+  }
+
+  // A unix rule, as written or implied by a network rule on AF_UNIX.
+  struct UnixSpec {
+    uint32_t perms = kNetAll;
+    std::optional<unsigned> type;
+    const Word *addr = nullptr, *peerAddr = nullptr, *peerLabel = nullptr;
+  };
+
+  void unix(const ClassRule &r) {
+    UnixSpec u;
+    u.perms = socketPerms(r);
+    if (const Word *t = firstValue(r.conds, "type"))
+      u.type = socketType(t->text);
+    // Allow rules are also written as coarse `network unix [type]` rules.
+    // Without a type, each of the 16 types a type mask can hold.
+    if (f_.networkV8 && r.prefix.mode != RuleMode::Deny)
+      for (unsigned t = 0; t < 16; ++t)
+        if (!u.type || *u.type == t)
+          add(hexByte(kClassNetV8) + be16(1) + be16(t), r, mapNetPerms(kNetAll));
+    u.addr = firstValue(r.conds, "addr");
+    u.peerAddr = peerValue(r, "addr");
+    u.peerLabel = peerValue(r, "label");
+    unixStrings(u, r);
+  }
+
+  void unixStrings(const UnixSpec &u, const ClassRule &r) {
+    if (!f_.unixV7)
+      return;
+    const bool hasPeer = u.peerAddr || u.peerLabel;
+    // 3.0.8 writes unix strings under the network_v8 class when it exists.
+    std::string prefix =
+        hexByte(f_.networkV8 ? kClassNetV8 : kClassNet) + be16(1) + (u.type ? be16(*u.type) : "..") + "..";
+    uint32_t mask = u.perms;
+    if ((mask & kNetCreate) && !hasPeer) {
+      add(prefix, r, mapNetPerms(kNetCreate));
+      mask &= ~kNetCreate;
+    }
+    std::optional<std::string> addrText;
+    if (u.addr)
+      addrText = expand(*u.addr);
+    if ((mask & kNetBind) && (!u.addr || addrText == "auto")) {
+      // Binding to an automatic address: an empty address.
+      add(prefix + "\\x00" + kAnyString + "\\x00", r, mapNetPerms(kNetBind));
+      if (u.addr)
+        mask &= ~kNetBind;
+    }
+    std::string re = prefix;
+    if (mask) {
+      auto local = unixAddress(u.addr);
+      if (!local)
+        return;
+      re += *local + kAnyString + "\\x00";
+      uint32_t localMask = hasPeer ? kNetAccept : kNetLocal & ~kNetLocalCmd;
+      add(re, r, mapNetPerms(mask & localMask));
+      if ((mask & kNetListen) && !hasPeer)
+        add(re + hexByte(kCmdListen) + "..", r, mapNetPerms(kNetListen));
+      if ((mask & kNetOpt) && !hasPeer)
+        add(re + hexByte(kCmdOpt) + "..", r, mapNetPerms(mask & kNetOpt));
+      mask &= ~kNetLocal | kNetAccept;
+    }
+    if (mask & kNetPeer) {
+      auto peer = unixAddress(u.peerAddr);
+      if (!peer)
+        return;
+      re += hexByte(kCmdAddr) + *peer;
+      if (!appendLabel(re, u.peerLabel, kAnyString))
+        return;
+      add(re, r, mapNetPerms(u.perms & kNetPeer));
+    }
+  }
+
+  // apparmor_parser 3.0.8's (family, type) table: every family of the
+  // kernel headers it was built with (decnet was gone) with the generic
+  // types, plus protocol names of inet and inet6 that imply a type.
+  struct NetMapping {
+    unsigned family;
+    std::string_view typeName;
+    unsigned type;
+  };
+  static const std::vector<NetMapping> &netMappings() {
+    static const std::vector<NetMapping> table = [] {
+      std::vector<NetMapping> t;
+      for (unsigned fam = 0; fam < kFamilies.size(); ++fam) {
+        if (fam == 12)
+          continue;
+        for (auto [name, type] : {std::pair<std::string_view, unsigned>{"stream", 1}, {"dgram", 2},
+                                  {"seqpacket", 5}, {"rdm", 4}, {"raw", 3}, {"packet", 10}})
+          t.push_back({fam, name, type});
+      }
+      for (unsigned fam : {2u, 10u}) {
+        t.push_back({fam, "tcp", 1});
+        t.push_back({fam, "udp", 2});
+      }
+      t.push_back({2, "icmp", 3});
+      return t;
+    }();
+    return table;
+  }
+
+  // One string per family and socket type. `network,` covers every family
+  // and the 16 types a type mask holds; otherwise the words select rows of
+  // the mapping table, a lone word naming a family or else a type.
+  void network(const ClassRule &r) {
+    std::vector<std::pair<unsigned, unsigned>> entries;  // family, type
+    if (r.ids.empty()) {
+      for (unsigned fam = 0; fam < kFamilies.size(); ++fam)
+        for (unsigned t = 0; t < 16; ++t)
+          entries.emplace_back(fam, t);
+    } else {
+      auto select = [&](const std::string *family, const std::string *type) {
+        for (const auto &m : netMappings())
+          if ((!family || familyNumber(*family) == m.family) && (!type || *type == m.typeName))
+            entries.emplace_back(m.family, m.type);
+      };
+      const std::string *second = r.ids.size() > 1 ? &r.ids[1].text : nullptr;
+      select(&r.ids[0].text, second);
+      if (entries.empty() && !second)
+        select(nullptr, &r.ids[0].text);
+    }
+    std::sort(entries.begin(), entries.end());
+    entries.erase(std::unique(entries.begin(), entries.end()), entries.end());
+    for (auto [fam, type] : entries)
+      if (f_.networkV8)
+        add(hexByte(kClassNetV8) + be16(fam) + be16(type), r, mapNetPerms(kNetAll));
+    // 3.0.8 also makes each AF_UNIX entry a unix rule without conditionals.
+    for (auto [fam, type] : entries)
+      if (fam == kAfUnix) {
+        UnixSpec u;
+        if (!r.ids.empty())
+          u.type = type;
+        unixStrings(u, r);
+      }
+  }
+
+public:
+  std::optional<std::string> incomplete_;
+
+private:
+  LoweringContext &cx_;
+  const PolicyFeatures &f_;
+  RuleSetWriter writer_;
+};
+
+} // namespace
+
+PolicyLowering lowerPolicyRules(const std::vector<Stmt> &body, LoweringContext &cx, const PolicyFeatures &features) {
+  PolicyLowering out;
+  Lowerer lowerer(cx, features, out.rules);
+  lowerer.markers();
+  lowerer.body(body);
+  out.incomplete = lowerer.incomplete_;
+  return out;
+}
+
+} // namespace aasim::dfa

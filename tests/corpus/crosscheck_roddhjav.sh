@@ -21,14 +21,16 @@ fi
 features="$corpus/parser-tests/features_files/features.all"
 fflag=()
 [[ -f "$features" ]] && fflag=(-M "$features")
-failed=0 total=0
+failed=0 total=0 notcompared=0
 while IFS= read -r p; do
   total=$((total + 1))
-  if ! out=$("$aasim" crosscheck "${fflag[@]}" -b "$root/base" "$root/apparmor.d/$p" 2>&1); then
+  out=$("$aasim" crosscheck "${fflag[@]}" -b "$root/base" "$root/apparmor.d/$p" 2>&1) && ok=1 || ok=0
+  notcompared=$((notcompared + $(grep -c ' not compared: ' <<<"$out" || true)))
+  if ((!ok)); then
     failed=$((failed + 1))
     echo "DIFFERS: $p"
     echo "$out" | grep -v ' equal ' | head -5
   fi
 done < <(awk -F'\t' -v s="$stride" 'NR > 1 && $3 == "ok" && (++n % s) == 0 {print $1}' "$root/parser-status.tsv")
-echo "$((total - failed))/$total roddhjav/abi3 profile files crosscheck equal (every ${stride}th file the parser accepts)"
+echo "$((total - failed))/$total roddhjav/abi3 profile files crosscheck equal (every ${stride}th file the parser accepts; $notcompared policy automata not compared: mount rules)"
 [[ $total -gt 0 && $failed -eq 0 ]]

@@ -344,11 +344,17 @@ struct Checker {
     if (compileDiags.hasErrors())
       return kExitRejected;
     if (cl.command == "compile" && cl.stats)
-      for (const auto &p : compiled)
+      for (const auto &p : compiled) {
         fmt::print("{}: profile {}: file DFA {} states, {} after minimization, {} byte classes, {} table bytes "
                    "({:.1f} ms for the file)\n",
                    f.name, p.name, p.fileStats.statesBefore, p.fileStats.statesAfter, p.fileDfa.classCount,
                    aasim::dfa::tableBytes(aasim::dfa::compressDfa(p.fileDfa)), elapsed);
+        if (p.policyDfa)
+          fmt::print("{}: profile {}: policy DFA {} states, {} after minimization, {} byte classes, {} table bytes{}\n",
+                     f.name, p.name, p.policyStats.statesBefore, p.policyStats.statesAfter, p.policyDfa->classCount,
+                     aasim::dfa::tableBytes(aasim::dfa::compressDfa(*p.policyDfa)),
+                     p.policyIncomplete ? " (incomplete: " + *p.policyIncomplete + ")" : std::string());
+      }
     if (cl.command == "preprocess")
       fmt::print("{}", printPolicy(*f.policy, f.vars));
     else if (cl.command == "names")

@@ -1,0 +1,108 @@
+// The policy automaton's strings and words for the encodings observed from
+// apparmor_parser 3.0.8 (kernel-semantics.md §3.3-3.4, [observed] there),
+// checked by walking aasim's own automaton: no oracle needed.
+#include "dfa/equivalence.h"
+#include "dfa/policy_compiler.h"
+#include "test_support.h"
+
+#include <gtest/gtest.h>
+
+namespace aasim::test {
+namespace {
+
+using namespace frontend;
+using namespace std::string_literals;
+
+dfa::PolicyFeatures allFeatures() {
+  dfa::PolicyFeatures f;
+  f.policydb = f.fileMarker = f.signal = f.ptrace = f.dbus = f.mount = f.unixV7 = true;
+  return f;
+}
+
+struct PolicyWords {
+  dfa::Dfa dfa;
+  dfa::AcceptWords at(const std::string &input) const { return dfa::acceptWords(dfa.perms[dfa.walk(input)]); }
+};
+
+PolicyWords compilePolicyDfa(const std::string &body, dfa::PolicyFeatures features) {
+  std::string err;
+  auto fe = Frontend::create({}, err);
+  auto f = fe->load("t.sd", "profile t {\n" + body + "\n}\n");
+  EXPECT_TRUE(f.accepted) << body;
+  Diagnostics diags;
+  dfa::CompileOptions options;
+  options.version = dfa::LanguageVersion::V3_0;
+  options.features = features;
+  auto profiles = dfa::compilePolicy(*f.policy, f.vars, diags, options);
+  EXPECT_FALSE(diags.hasErrors());
+  EXPECT_EQ(profiles.size(), 1u);
+  EXPECT_TRUE(profiles.at(0).policyDfa.has_value());
+  return {*profiles.at(0).policyDfa};
+}
+
+TEST(PolicyRules, MarkersForEveryMediatedClass) {
+  auto p = compilePolicyDfa("", allFeatures());
+  for (std::string marker : {"\x02"s, "\x07"s, "\x09"s, "\x0a"s, "\x20"s, "\x04"s, "4\0001"s})
+    EXPECT_EQ(p.at(marker).accept, 0x4u) << dfa::showBytes(marker);
+  EXPECT_EQ(p.at("\x0e"s).accept, 0u);  // no network_v8 in this feature set
+}
+
+TEST(PolicyRules, SignalSetAndPeer) {
+  auto p = compilePolicyDfa("signal send set=(term,kill) peer=q,", allFeatures());
+  EXPECT_EQ(p.at("\x0a\x0fq"s).accept, 0x2u);
+  EXPECT_EQ(p.at("\x0a\x09q"s).accept, 0x2u);
+  EXPECT_EQ(p.at("\x0a\x01q"s).accept, 0u);  // hup is not in the set
+  EXPECT_EQ(p.at("\x0a\x0fr"s).accept, 0u);  // another peer
+}
+
+TEST(PolicyRules, SignalWithoutSetHasTheLabelForm) {
+  auto p = compilePolicyDfa("signal receive,", allFeatures());
+  EXPECT_EQ(p.at("\x10\x0a"s + "peer").accept, 0x4u);
+  EXPECT_EQ(p.at("\x0a\x05"s + "peer").accept, 0x4u);
+  EXPECT_EQ(p.at("\x0a\x05"s).accept, 0u);  // a peer label has at least one byte
+}
+
+TEST(PolicyRules, DenyIsQuietUnlessAudited) {
+  auto p = compilePolicyDfa("ptrace,\ndeny ptrace read peer=a,\naudit deny ptrace trace peer=b,", allFeatures());
+  EXPECT_EQ(p.at("\x09"s + "a").accept, 0x1au);       // read denied
+  EXPECT_EQ(p.at("\x09"s + "a").accept2, 0x4u << 7);  // and quiet
+  EXPECT_EQ(p.at("\x10\x09"s + "b").accept, 0x1cu);   // trace denied
+  EXPECT_EQ(p.at("\x10\x09"s + "b").accept2, 0u);     // and logged
+}
+
+TEST(PolicyRules, DbusElementsJoinedByNul) {
+  auto p = compilePolicyDfa("dbus send bus=session path=/p interface=i member=m peer=(name=n label=l),\n"
+                            "dbus bind bus=system name=org.y,",
+                            allFeatures());
+  EXPECT_EQ(p.at("\x20session\0n\0l\0/p\0i\0m"s).accept, 0x2u);
+  EXPECT_EQ(p.at("\x20session\0n\0l\0/p\0i\0x"s).accept, 0u);
+  EXPECT_EQ(p.at("\x20system\0org.y"s).accept, 0x40u);
+}
+
+TEST(PolicyRules, UnixObservedStrings) {
+  auto p = compilePolicyDfa("unix bind type=dgram addr=@foo,", allFeatures());
+  EXPECT_EQ(p.at("\x04\x00\x01\x00\x02..\x00"s + "foo\x00label\x00"s).accept, 0x20000u);  // map_perms(bind)
+  EXPECT_EQ(p.at("\x04\x00\x01\x00\x01..\x00"s + "foo\x00label\x00"s).accept, 0u);  // stream
+}
+
+TEST(PolicyRules, NetworkUnderNetworkV8) {
+  auto f = allFeatures();
+  f.networkV8 = true;
+  auto p = compilePolicyDfa("network inet stream,\ndeny network inet6 dgram,", f);
+  EXPECT_EQ(p.at("\x0e\x00\x02\x00\x01"s).accept, 0x1fc076u);
+  EXPECT_EQ(p.at("\x0e\x00\x0a\x00\x02"s).accept, 0u);
+  EXPECT_EQ(p.at("\x0e\x00\x0a\x00\x02"s).accept2, 0x0fe03b00u);
+}
+
+TEST(PolicyRules, NoPolicyDfaWithoutTheFeature) {
+  std::string err;
+  auto fe = Frontend::create({}, err);
+  auto f = fe->load("t.sd", "profile t { signal, }\n");
+  Diagnostics diags;
+  auto profiles = dfa::compilePolicy(*f.policy, f.vars, diags, dfa::CompileOptions{});
+  ASSERT_EQ(profiles.size(), 1u);
+  EXPECT_FALSE(profiles[0].policyDfa.has_value());
+}
+
+} // namespace
+} // namespace aasim::test

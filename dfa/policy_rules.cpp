@@ -1,6 +1,7 @@
 #include "policy_rules.h"
 
 #include "glob.h"
+#include "mount_rules.h"
 
 #include <fmt/format.h>
 
@@ -242,8 +243,8 @@ private:
     case RuleClass::Remount:
     case RuleClass::Umount:
     case RuleClass::PivotRoot:
-      if (f_.mount && !incomplete_)
-        incomplete_ = fmt::format("{} rules are not lowered yet", ruleClassName(r.cls));
+      if (f_.mount)
+        mount(r);
       break;
     default:
       break;  // userns, mqueue, io_uring: not in 3.0.8's policy DFA
@@ -473,6 +474,64 @@ private:
       if (!appendLabel(re, u.peerLabel, kAnyString))
         return;
       add(re, r, mapNetPerms(u.perms & kNetPeer));
+    }
+  }
+
+  static bool isOptionsCond(const Cond &c) { return c.name.text == "options" || c.name.text == "option"; }
+  static bool isFstypeCond(const Cond &c) { return c.name.text == "fstype" || c.name.text == "vfstype"; }
+
+  void mount(const ClassRule &r) {
+    MountSpec spec;
+    spec.kind = r.cls == RuleClass::Remount  ? MountKind::Remount
+                : r.cls == RuleClass::Umount ? MountKind::Umount
+                : r.cls == RuleClass::PivotRoot ? MountKind::PivotRoot
+                                                : MountKind::Mount;
+    // mount's positional word is the source and `-> path` the mount
+    // point; the other forms name the mount point (new root) directly.
+    const Word *point = nullptr, *device = nullptr;
+    if (spec.kind == MountKind::Mount) {
+      device = r.ids.empty() ? nullptr : &r.ids.front();
+      point = r.target ? &*r.target : nullptr;
+    } else {
+      point = r.ids.empty() ? nullptr : &r.ids.front();
+    }
+    if (spec.kind == MountKind::PivotRoot) {
+      // Only the last conditional written counts (the frontend checks it).
+      if (!r.conds.empty() && !r.conds.back().values.empty())
+        device = &r.conds.back().values.front();
+      if (r.target) {
+        if (!incomplete_)
+          incomplete_ = "pivot_root profile transitions are not lowered yet";
+        return;
+      }
+    }
+    // Paths and devices have their slashes filtered, as file paths do.
+    for (auto [word, slot] : {std::pair{point, &spec.mountPoint}, std::pair{device, &spec.device}}) {
+      if (!word)
+        continue;
+      auto p = pattern(*word, GlobDialect::Default, /*filter=*/true);
+      if (!p)
+        return;
+      *slot = *p;
+    }
+    for (const auto &c : r.conds) {
+      if (isFstypeCond(c)) {
+        for (const auto &v : c.values) {
+          auto p = pattern(v);
+          if (!p)
+            return;
+          spec.fstypes.push_back(*p);
+        }
+      } else if (isOptionsCond(c)) {
+        auto &words = c.op == Cond::Op::In ? spec.optionalOptions : spec.requiredOptions;
+        for (const auto &v : c.values)
+          words.push_back(v.text);
+      }
+    }
+    for (const auto &m : mountStrings(spec)) {
+      RuleFlag f = flagFor(r.prefix, m.perms);
+      f.audit |= m.extraAudit;
+      addFlag(m.regex, f, origin(r));
     }
   }
 

@@ -423,7 +423,7 @@ BuildResult buildDfa(RegexArena &arena, const std::vector<RuleExpr> &rules, cons
   for (uint32_t s = 0; s < sets.size(); ++s) {
     if (dfa.acceptFlags[s].empty())
       continue;
-    AcceptResult r = combineFlags(flags, dfa.acceptFlags[s], options.kind);
+    AcceptResult r = combineFlags(flags, dfa.acceptFlags[s], options.kind, options.auditSurvivesDeny);
     if (r.conflict) {
       std::string witness;
       for (uint32_t t = s; t > Dfa::kStart; t = parent[t].first)

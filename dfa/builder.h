@@ -21,6 +21,7 @@ struct RuleExpr {
 
 struct BuildOptions {
   DfaKind kind = DfaKind::File;
+  bool auditSurvivesDeny = false;  // 3.0.8's accept permissions (perms.h)
   /// Construction stops with an error past this many states instead of
   /// exhausting memory on a pathological profile.
   uint32_t stateLimit = 2'000'000;

@@ -23,7 +23,8 @@ int strength(const RuleFlag &f, int bit) {
 
 } // namespace
 
-AcceptResult combineFlags(const std::vector<RuleFlag> &all, const std::vector<uint32_t> &flags, DfaKind kind) {
+AcceptResult combineFlags(const std::vector<RuleFlag> &all, const std::vector<uint32_t> &flags, DfaKind kind,
+                          bool auditSurvivesDeny) {
   AcceptResult out;
   StatePerms &p = out.perms;
   const bool file = kind == DfaKind::File;
@@ -96,6 +97,10 @@ AcceptResult combineFlags(const std::vector<RuleFlag> &all, const std::vector<ui
         p.allow |= mm;
     }
   }
+  if (auditSurvivesDeny)
+    for (uint32_t fi : flags)
+      if (all[fi].mode != FlagMode::Deny)
+        p.audit |= all[fi].audit & (file ? ~kFileNonIterated : ~0u);
   p.allow &= ~p.deny;
   p.prompt &= ~p.deny;
   p.quiet &= p.deny;

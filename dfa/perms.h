@@ -52,7 +52,11 @@ struct AcceptResult {
   StatePerms perms;
   std::optional<ExecConflict> conflict;
 };
-AcceptResult combineFlags(const std::vector<RuleFlag> &all, const std::vector<uint32_t> &flags, DfaKind kind);
+/// `auditSurvivesDeny`: apparmor_parser 3.0.8 ORs the audit bits of every
+/// allow rule and never removes the ones a deny rule takes away (6.0
+/// resolves audit per bit with the permission).
+AcceptResult combineFlags(const std::vector<RuleFlag> &all, const std::vector<uint32_t> &flags, DfaKind kind,
+                          bool auditSurvivesDeny = false);
 
 /// Exec-type bits of one half (unsafe, inherit, pux, modifier nibble).
 inline constexpr uint32_t kExecTypeMask = 0x3f80;

@@ -112,6 +112,7 @@ private:
     BuildOptions bo;
     bo.kind = DfaKind::File;
     bo.stateLimit = options_.stateLimit;
+    bo.auditSurvivesDeny = options_.version == LanguageVersion::V3_0;
     BuildResult r = buildDfa(cp.fileRules.arena, cp.fileRules.rules, cp.fileRules.flags, bo);
     if (r.error) {
       if (r.error->kind == BuildError::Kind::ExecConflict) {
@@ -145,6 +146,7 @@ private:
     BuildOptions bo;
     bo.kind = DfaKind::Policy;
     bo.stateLimit = options_.stateLimit;
+    bo.auditSurvivesDeny = options_.version == LanguageVersion::V3_0;
     BuildResult r = buildDfa(cp.policyRules.arena, cp.policyRules.rules, cp.policyRules.flags, bo);
     if (r.error) {
       diags_.error(p.loc, fmt::format("profile {}: {}", cp.name, r.error->message));

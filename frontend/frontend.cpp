@@ -58,7 +58,7 @@ LoadedFile Frontend::load(const std::string &name, std::string text) {
   out.firstDiagnostic = diags_.items().size();
   uint32_t file = sm_.addFile(name, std::move(text));
   Diagnostics local;
-  out.policy = parsePolicy(file, ParseInputs{sm_, resolver_, local, out.vars, options_.dialect});
+  out.policy = parsePolicy(file, ParseInputs{sm_, resolver_, local, out.vars, options_.dialect, &tokens_});
   if (out.policy) {
     checkAbiRules(*out.policy, resolver_, local);
     if (!local.hasErrors())

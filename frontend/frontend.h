@@ -9,6 +9,7 @@
 #include "features.h"
 #include "include_resolver.h"
 #include "source_manager.h"
+#include "token_cache.h"
 #include "variables.h"
 
 #include <memory>
@@ -58,6 +59,7 @@ private:
   IncludeResolver resolver_;
   Diagnostics diags_;
   Features features_;
+  TokenCache tokens_;  // what included files lexed to, for the files loaded after
 };
 
 } // namespace aasim::frontend

@@ -268,11 +268,15 @@ const char *lexModeName(LexMode m) {
 }
 
 void Lexer::start(uint32_t file) {
-  buffers_.push_back({file, 0});
+  Buffer top{file};
+  top.started = true;  // the file being compiled is not worth recording
+  buffers_.push_back(std::move(top));
   includeScopes_.back().insert(sm_.path(file));
 }
 
 void Lexer::popMode() {
+  if (!buffers_.empty() && !modeStack_.empty() && modeStack_.size() <= buffers_.back().startDepth)
+    buffers_.back().balanced = false;  // the file's tokens depend on what included it
   if (modeStack_.empty()) {
     mode_ = LexMode::Initial;
     return;
@@ -297,9 +301,65 @@ void Lexer::pushFile(const std::string &path, SourceLoc from) {
   auto text = resolver_.read(path, error);
   if (!text)
     fail(from, fmt::format("Could not open '{}': {}", path, error));
-  uint32_t id = sm_.addFile(path, *text, from);
+  uint32_t id = sm_.addFile(path, std::move(text), from);
   included_.push_back(path);
-  buffers_.push_back({id, 0});
+  buffers_.push_back(Buffer{id});
+}
+
+// Called when a buffer is first read: the modes it starts in are known
+// only then (entries of an included directory wait their turn on the
+// stack), and they decide whether a recording fits it.
+void Lexer::startBuffer(Buffer &buf) {
+  buf.started = true;
+  buf.startMode = mode_;
+  buf.startDepth = modeStack_.size();
+  if (!cache_)
+    return;
+  const std::string &path = sm_.path(buf.file);
+  if ((buf.replay = cache_->find(path, static_cast<uint8_t>(mode_))))
+    return;
+  buf.recording = std::make_unique<LexRecording>();
+}
+
+// The top buffer is exhausted: keep its recording when it may be replayed
+// anywhere, and tell the includer when it may not.
+void Lexer::finishBuffer() {
+  Buffer &buf = buffers_.back();
+  bool balanced = buf.balanced && mode_ == buf.startMode && modeStack_.size() == buf.startDepth;
+  if (buf.recording && balanced)
+    cache_->store(sm_.path(buf.file), static_cast<uint8_t>(buf.startMode), std::move(buf.recording));
+  buffers_.pop_back();
+  if (!balanced && !buffers_.empty())
+    buffers_.back().balanced = false;
+}
+
+void Lexer::record(LexEvent event) {
+  if (!buffers_.empty() && buffers_.back().recording)
+    buffers_.back().recording->events.push_back(std::move(event));
+}
+
+// One event of a recording: a token (returned, rebased on this inclusion's
+// file id) or an include directive (carried out again, in the modes it was
+// met in).
+std::optional<Token> Lexer::replayStep() {
+  Buffer &buf = buffers_.back();
+  if (buf.nextEvent == buf.replay->events.size()) {
+    mode_ = buf.startMode;
+    modeStack_.resize(buf.startDepth);
+    buffers_.pop_back();
+    return std::nullopt;
+  }
+  const LexEvent &e = buf.replay->events[buf.nextEvent++];
+  Token t = e.token;
+  t.loc.file = buf.file;
+  if (!e.include)
+    return t;
+  mode_ = static_cast<LexMode>(e.mode);
+  modeStack_.resize(buf.startDepth);
+  for (uint8_t m : e.modeStack)
+    modeStack_.push_back(static_cast<LexMode>(m));
+  include(e.includeName, t.loc, e.ifExists);
+  return std::nullopt;
 }
 
 void Lexer::include(const std::string &rawName, SourceLoc loc, bool ifExists) {
@@ -378,14 +438,36 @@ Token Lexer::next() {
     if (buffers_.empty())
       return Token{Tok::End, {}, {}, 0};
     Buffer &buf = buffers_.back();
-    std::string_view text = sm_.text(buf.file);
-    if (buf.pos >= text.size()) {
+    if (!buf.started)
+      startBuffer(buf);
+    if (buf.replay) {
+      if (auto t = replayStep())
+        return *t;
+      continue;
+    }
+    if (buf.pos >= sm_.text(buf.file).size()) {
       SourceLoc endLoc{buf.file, buf.pos};
-      buffers_.pop_back();
+      finishBuffer();
       if (buffers_.empty())
         return Token{Tok::End, {}, endLoc, 0};
       continue;
     }
+    size_t from = buffers_.size() - 1;
+    std::optional<Token> t = lexToken();
+    if (!t)
+      continue;
+    if (buffers_[from].recording)
+      buffers_[from].recording->events.push_back(LexEvent{*t});
+    return *t;
+  }
+}
+
+// Lexes one token of the top buffer; nullopt when the match produced none
+// (blanks, comments, an include spliced in).
+std::optional<Token> Lexer::lexToken() {
+  {
+    Buffer &buf = buffers_.back();
+    std::string_view text = sm_.text(buf.file);
     const char *p = text.data() + buf.pos;
     const char *e = text.data() + text.size();
     SourceLoc loc{buf.file, buf.pos};
@@ -413,17 +495,24 @@ Token Lexer::next() {
     switch (best) {
     case R_WS: case R_Newline: case R_Comment: case R_ListValComma: case R_ListCondComma:
     case R_AssignContinuation: case R_AeContinuation:
-      continue;
+      return std::nullopt;
     case R_AssignComment: case R_AssignNewline: case R_AeComment: case R_AeNewline:
       popMode();
-      continue;
+      return std::nullopt;
     case R_IncName: {
       if (mode_ == LexMode::Abi)
         return make(tokText.front() == '<' ? Tok::Id : Tok::Value, std::string(tokText));
       bool ifExists = mode_ == LexMode::IncludeExists;
       popMode();
+      if (buf.recording) {
+        LexEvent e{Token{Tok::End, {}, loc, bestMatch.token}, true, ifExists, std::string(tokText),
+                   static_cast<uint8_t>(mode_), {}};
+        for (size_t i = buf.startDepth; i < modeStack_.size(); ++i)
+          e.modeStack.push_back(static_cast<uint8_t>(modeStack_[i]));
+        buf.recording->events.push_back(std::move(e));
+      }
       include(std::string(tokText), loc, ifExists);
-      continue;
+      return std::nullopt;
     }
     case R_IdentitiesEq:
       if (mode_ == LexMode::IdentityValue)
@@ -443,7 +532,7 @@ Token Lexer::next() {
     case R_ExtEquals: case R_ExtListEquals: case R_IntEquals: return raw(Tok::Equals);
     case R_ExtOpenParen: mode_ = LexMode::ListVal; return raw(Tok::OpenParen);
     case R_ExtIn: return raw(Tok::In);
-    case R_ListCondParenClose: popMode(); continue;
+    case R_ListCondParenClose: popMode(); return std::nullopt;
     case R_ListCondId: return id(Tok::CondId);
     case R_ListCondEqParen: pushMode(LexMode::ListCondParenVal); return raw(Tok::Equals);
     case R_ListCondEq: pushMode(LexMode::ListCondVal); return raw(Tok::Equals);
@@ -505,10 +594,10 @@ Token Lexer::next() {
     case R_AesOverride: mode_ = LexMode::AssignExpr; return raw(Tok::OverrideAssign);
     case R_HashIncludeIfExists: case R_IncludeIfExists:
       pushMode(LexMode::IncludeExists);
-      continue;
+      return std::nullopt;
     case R_HashInclude: case R_Include:
       pushMode(LexMode::Include);
-      continue;
+      return std::nullopt;
     case R_All: return raw(Tok::All);
     case R_Caret: pushMode(LexMode::SubId); return raw(Tok::Caret);
     case R_Equals: pushMode(LexMode::Assign); return raw(Tok::Equals);

@@ -8,7 +8,10 @@
 #include "dialect.h"
 #include "include_resolver.h"
 #include "token.h"
+#include "token_cache.h"
 
+#include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -23,8 +26,10 @@ enum class LexMode {
 
 class Lexer {
 public:
-  Lexer(SourceManager &sm, IncludeResolver &resolver, Diagnostics &diags, Dialect dialect = Dialect::V6_0)
-      : sm_(sm), resolver_(resolver), diags_(diags), dialect_(dialect) {
+  /// With a `cache`, included files are lexed once per cache (see token_cache.h).
+  Lexer(SourceManager &sm, IncludeResolver &resolver, Diagnostics &diags, Dialect dialect = Dialect::V6_0,
+        TokenCache *cache = nullptr)
+      : sm_(sm), resolver_(resolver), diags_(diags), dialect_(dialect), cache_(cache) {
     includeScopes_.emplace_back();
   }
 
@@ -51,7 +56,14 @@ public:
 private:
   struct Buffer {
     uint32_t file;
-    uint32_t pos;
+    uint32_t pos = 0;
+    bool started = false;  // the modes it starts in are known
+    LexMode startMode = LexMode::Initial;
+    size_t startDepth = 0;
+    bool balanced = true;  // left the modes as it found them, never popped below
+    const LexRecording *replay = nullptr;    // replaying instead of lexing
+    size_t nextEvent = 0;
+    std::unique_ptr<LexRecording> recording;  // lexing and recording (included files)
   };
 
   void pushMode(LexMode m) {
@@ -59,6 +71,11 @@ private:
     mode_ = m;
   }
   void popMode();
+  void startBuffer(Buffer &buf);
+  void finishBuffer();
+  std::optional<Token> replayStep();
+  std::optional<Token> lexToken();
+  void record(LexEvent event);
   void include(const std::string &rawName, SourceLoc loc, bool ifExists);
   void pushFile(const std::string &path, SourceLoc from);
   [[noreturn]] void unexpected(const char *p, SourceLoc loc);
@@ -67,6 +84,7 @@ private:
   IncludeResolver &resolver_;
   Diagnostics &diags_;
   Dialect dialect_;
+  TokenCache *cache_;
   std::vector<Buffer> buffers_;
   LexMode mode_ = LexMode::Initial;
   std::vector<LexMode> modeStack_;

@@ -62,7 +62,7 @@ struct Operand {
 
 class Parser {
 public:
-  Parser(ParseInputs in) : in_(in), lex_(in.sm, in.resolver, in.diags, in.dialect), vars_(in.vars) {}
+  Parser(ParseInputs in) : in_(in), lex_(in.sm, in.resolver, in.diags, in.dialect, in.tokens), vars_(in.vars) {}
 
   Policy run(uint32_t file) {
     lex_.start(file);

@@ -9,6 +9,7 @@
 #include "diagnostics.h"
 #include "dialect.h"
 #include "include_resolver.h"
+#include "token_cache.h"
 #include "variables.h"
 
 #include <optional>
@@ -21,6 +22,7 @@ struct ParseInputs {
   Diagnostics &diags;
   VariableTable &vars;
   Dialect dialect = Dialect::V6_0;
+  TokenCache *tokens = nullptr;  // included files lexed once per cache
 };
 
 /// Parses the file `fileId` (already in the SourceManager). On error the

@@ -4,12 +4,29 @@
 
 namespace aasim::frontend {
 
+namespace {
+
+std::shared_ptr<const std::vector<uint32_t>> findLineStarts(const std::string &text) {
+  auto starts = std::make_shared<std::vector<uint32_t>>(1, 0);
+  for (uint32_t i = 0; i < text.size(); ++i)
+    if (text[i] == '\n')
+      starts->push_back(i + 1);
+  return starts;
+}
+
+} // namespace
+
 uint32_t SourceManager::addFile(std::string path, std::string text, SourceLoc includedFrom) {
-  File f{std::move(path), std::move(text), {0}, includedFrom};
-  for (uint32_t i = 0; i < f.text.size(); ++i)
-    if (f.text[i] == '\n')
-      f.lineStarts.push_back(i + 1);
-  files_.push_back(std::move(f));
+  auto shared = std::make_shared<const std::string>(std::move(text));
+  files_.push_back({std::move(path), shared, findLineStarts(*shared), includedFrom});
+  return static_cast<uint32_t>(files_.size());
+}
+
+uint32_t SourceManager::addFile(std::string path, std::shared_ptr<const std::string> text, SourceLoc includedFrom) {
+  auto [it, inserted] = linesOf_.try_emplace(text.get());
+  if (inserted)
+    it->second = {text, findLineStarts(*text)};
+  files_.push_back({std::move(path), std::move(text), it->second.starts, includedFrom});
   return static_cast<uint32_t>(files_.size());
 }
 
@@ -17,9 +34,10 @@ LineCol SourceManager::lineCol(SourceLoc loc) const {
   if (!loc.valid())
     return {};
   const File &f = files_.at(loc.file - 1);
-  auto it = std::upper_bound(f.lineStarts.begin(), f.lineStarts.end(), loc.offset);
-  uint32_t line = static_cast<uint32_t>(it - f.lineStarts.begin());
-  return {line, loc.offset - f.lineStarts[line - 1] + 1};
+  const std::vector<uint32_t> &starts = *f.lineStarts;
+  auto it = std::upper_bound(starts.begin(), starts.end(), loc.offset);
+  uint32_t line = static_cast<uint32_t>(it - starts.begin());
+  return {line, loc.offset - starts[line - 1] + 1};
 }
 
 std::string_view SourceManager::lineText(SourceLoc loc) const {
@@ -27,13 +45,14 @@ std::string_view SourceManager::lineText(SourceLoc loc) const {
     return {};
   const File &f = files_.at(loc.file - 1);
   LineCol lc = lineCol(loc);
-  uint32_t begin = f.lineStarts[lc.line - 1];
+  const std::string &text = *f.text;
+  uint32_t begin = (*f.lineStarts)[lc.line - 1];
   uint32_t end = begin;
-  while (end < f.text.size() && f.text[end] != '\n')
+  while (end < text.size() && text[end] != '\n')
     ++end;
-  if (end > begin && f.text[end - 1] == '\r')
+  if (end > begin && text[end - 1] == '\r')
     --end;
-  return std::string_view(f.text).substr(begin, end - begin);
+  return std::string_view(text).substr(begin, end - begin);
 }
 
 } // namespace aasim::frontend

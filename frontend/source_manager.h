@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <unordered_map>
 #include <string_view>
 #include <vector>
 
@@ -26,8 +28,11 @@ public:
   /// Registers a buffer; `includedFrom` is the location of the include
   /// directive that pulled it in (invalid for command-line files).
   uint32_t addFile(std::string path, std::string text, SourceLoc includedFrom = {});
+  /// The same for text shared with the include resolver: a file included
+  /// by every profile of a run is stored, and its lines found, once.
+  uint32_t addFile(std::string path, std::shared_ptr<const std::string> text, SourceLoc includedFrom = {});
 
-  std::string_view text(uint32_t file) const { return files_.at(file - 1).text; }
+  std::string_view text(uint32_t file) const { return *files_.at(file - 1).text; }
   const std::string &path(uint32_t file) const { return files_.at(file - 1).path; }
   SourceLoc includedFrom(uint32_t file) const { return files_.at(file - 1).includedFrom; }
   size_t fileCount() const { return files_.size(); }
@@ -37,13 +42,18 @@ public:
   std::string_view lineText(SourceLoc loc) const;
 
 private:
+  struct Lines {
+    std::shared_ptr<const std::string> text;  // keeps the key below alive
+    std::shared_ptr<const std::vector<uint32_t>> starts;
+  };
   struct File {
     std::string path;
-    std::string text;
-    std::vector<uint32_t> lineStarts;
+    std::shared_ptr<const std::string> text;
+    std::shared_ptr<const std::vector<uint32_t>> lineStarts;
     SourceLoc includedFrom;
   };
   std::vector<File> files_;
+  std::unordered_map<const std::string *, Lines> linesOf_;  // shared texts seen so far
 };
 
 } // namespace aasim::frontend

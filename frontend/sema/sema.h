@@ -89,6 +89,10 @@ void rejectOwnerPrefix(const ast::ClassRule &r, Context &cx);
 /// rule-downgraded warnings). `warned` collects the classes already reported.
 void checkFeatureSupport(const ast::ClassRule &r, Context &cx, std::set<std::string> &warned);
 
+/// The bit number of a capability name: the built-in table, then the
+/// feature set's caps/mask; -1 when neither knows it.
+int capabilityNumber(const std::string &name, const Features &features);
+
 /// Runs every check over a parsed policy.
 void analyze(const ast::Policy &policy, const VariableTable &vars, const Features &features, Diagnostics &diags);
 

@@ -3,11 +3,13 @@
 #include "dfa/compress.h"
 #include "dfa/equivalence.h"
 #include "dfa/policy_blob.h"
+#include "dfa/policy_records.h"
 #include "run_parser.h"
 
 #include <fmt/format.h>
 
 #include <map>
+#include <vector>
 
 namespace aasim::cli {
 
@@ -57,6 +59,92 @@ bool compareAutomaton(const std::string &file, const dfa::CompiledProfile &cp, c
   return false;
 }
 
+std::string hex(uint32_t v) { return fmt::format("{:#x}", v); }
+
+std::string showRlimits(const std::optional<dfa::BlobRlimits> &r) {
+  if (!r)
+    return "none";
+  std::string out = fmt::format("mask {:#x}", r->mask);
+  for (size_t i = 0; i < r->limits.size(); ++i)
+    if (r->mask & (1u << i))
+      out += fmt::format(" [{}]={}", i, r->limits[i]);
+  return out;
+}
+
+std::string showNet(const std::optional<std::vector<dfa::BlobNetFamily>> &t) {
+  if (!t)
+    return "none";
+  std::string out = fmt::format("{} families:", t->size());
+  for (size_t i = 0; i < t->size(); ++i) {
+    const auto &f = (*t)[i];
+    if (f.allow || f.audit || f.quiet)
+      out += fmt::format(" {}={:#x}/{:#x}/{:#x}", i, f.allow, f.audit, f.quiet);
+  }
+  return out;
+}
+
+std::string showList(const std::vector<std::string> &v) {
+  std::string out = "[";
+  for (size_t i = 0; i < v.size(); ++i)
+    out += (i ? ", " : "") + dfa::showBytes(v[i]);
+  return out + "]";
+}
+
+// Compares every field of the record 3.0.8 wrote with aasim's, automata
+// by presence (the file and policy automata are proved equal separately),
+// the attachment automaton by equivalence. Prints one line per difference,
+// or one line saying the header is equal.
+bool compareRecord(const std::string &file, const dfa::CompiledProfile &cp, const dfa::BlobProfile &theirs) {
+  if (cp.header.unsupported) {
+    fmt::print("{}: profile {}: header not compared: {}\n", file, cp.name, *cp.header.unsupported);
+    return true;
+  }
+  dfa::BlobProfile ours = dfa::profileRecord(cp);
+  std::vector<std::string> diffs;
+  auto field = [&](const char *what, const std::string &a, const std::string &b) {
+    if (a != b)
+      diffs.push_back(fmt::format("{}: aasim {}, apparmor_parser {}", what, a, b));
+  };
+  auto present = [](bool p) { return std::string(p ? "present" : "absent"); };
+  auto opt = [](const std::optional<uint32_t> &v) { return v ? fmt::format("{:#x}", *v) : std::string("absent"); };
+  field("version", hex(ours.version), hex(theirs.version));
+  field("namespace", ours.ns.value_or("(none)"), theirs.ns.value_or("(none)"));
+  field("name", ours.name, theirs.name);
+  field("hat", hex(ours.hat), hex(theirs.hat));
+  field("mode", hex(ours.mode), hex(theirs.mode));
+  field("audit", hex(ours.audit), hex(theirs.audit));
+  field("path_flags", opt(ours.pathFlags), opt(theirs.pathFlags));
+  static const char *kCapWords[] = {"allow", "audit", "quiet", "kill"};
+  for (int i = 0; i < 4; ++i) {
+    field(fmt::format("caps {}", kCapWords[i]).c_str(), hex(ours.caps[i]), hex(theirs.caps[i]));
+    field(fmt::format("caps64 {}", kCapWords[i]).c_str(), hex(ours.caps64[i]), hex(theirs.caps64[i]));
+  }
+  field("xattrs", ours.xattrs ? showList(*ours.xattrs) : "absent", theirs.xattrs ? showList(*theirs.xattrs) : "absent");
+  field("rlimits", showRlimits(ours.rlimits), showRlimits(theirs.rlimits));
+  field("net_allowed_af", showNet(ours.netAllowedAf), showNet(theirs.netAllowedAf));
+  field("xtable", showList(ours.xtable), showList(theirs.xtable));
+  field("policy automaton", present(ours.policydb.has_value()), present(theirs.policydb.has_value()));
+  field("file automaton", present(ours.file.has_value()), present(theirs.file.has_value()));
+  field("attachment automaton", present(ours.xmatch.has_value()), present(theirs.xmatch.has_value()));
+  if (ours.xmatch && theirs.xmatch) {
+    field("xmatch_len", std::to_string(ours.xmatchLen), std::to_string(theirs.xmatchLen));
+    if (auto d = dfa::firstDifference(cp.xmatch->dfa, *theirs.xmatch))
+      diffs.push_back(fmt::format("attachment automaton differs on '{}': aasim accept {:#x}, apparmor_parser "
+                                  "accept {:#x}",
+                                  dfa::showBytes(d->witness), d->left.accept, d->right.accept));
+  }
+  if (diffs.empty()) {
+    fmt::print("{}: profile {}: header equal{}\n", file, cp.name,
+               cp.xmatch ? fmt::format("; attachment automaton equal: {} states, xmatch_len {}",
+                                       cp.xmatch->dfa.stateCount(), ours.xmatchLen)
+                         : std::string());
+    return true;
+  }
+  for (const auto &d : diffs)
+    fmt::print("{}: profile {}: header differs: {}\n", file, cp.name, d);
+  return false;
+}
+
 } // namespace
 
 int crosscheck(const std::string &file, const CrosscheckOptions &options) {
@@ -75,8 +163,11 @@ int crosscheck(const std::string &file, const CrosscheckOptions &options) {
   // its built-in feature set, which lacks stacking.
   dfa::CompileOptions compile = options.compile;
   compile.kernelStacks = options.frontend.featuresFile && fe->features().has("domain/stack");
-  if (options.frontend.featuresFile)
+  if (options.frontend.featuresFile) {
     compile.features = dfa::PolicyFeatures::from(fe->features());
+    compile.recordFeatures = dfa::RecordFeatures::from(fe->features());
+  }
+  compile.records = true;
   auto profiles = dfa::compilePolicy(*f.policy, f.vars, compileDiags, compile);
   printAll(fe->sources(), compileDiags.items(), 0, compileDiags.items().size());
   if (compileDiags.hasErrors())
@@ -110,32 +201,60 @@ int crosscheck(const std::string &file, const CrosscheckOptions &options) {
                blob.error->message);
     return 2;
   }
+  // Records are matched by namespace and name (the same name may appear in
+  // several namespaces); when both sides list the same records in the same
+  // order they are paired by position, which also tells apart the children
+  // 3.0.8 writes without their namespace.
+  auto key = [](const std::optional<std::string> &ns, const std::string &name) {
+    return (ns ? ":" + *ns + ":" : std::string()) + name;
+  };
   std::map<std::string, const dfa::BlobProfile *> byName;
   for (const auto &p : blob.profiles)
-    byName[p.name] = &p;
+    byName[key(p.ns, p.name)] = &p;
 
   int status = 0;
+  // Records must come in 3.0.8's order too (the kernel loads them in it).
+  std::vector<size_t> order = dfa::recordOrder(profiles);
+  std::vector<std::string> ourNames, theirNames;
+  for (size_t i : order)
+    ourNames.push_back(key(profiles[i].header.ns, profiles[i].header.recordName));
+  for (const auto &p : blob.profiles)
+    theirNames.push_back(key(p.ns, p.name));
+  bool sameOrder = ourNames == theirNames;
+  if (!sameOrder) {
+    fmt::print("{}: record order differs: aasim {}, {} {}\n", file, showList(ourNames), options.parser,
+               showList(theirNames));
+    status = 1;
+  }
   const dfa::KernelDfa empty = emptyKernelDfa();
-  for (const auto &cp : profiles) {
-    auto it = byName.find(cp.name);
-    if (it == byName.end()) {
+  for (size_t position = 0; position < order.size(); ++position) {
+    const auto &cp = profiles[order[position]];
+    const dfa::BlobProfile *theirs = nullptr;
+    if (sameOrder) {
+      theirs = &blob.profiles[position];
+    } else if (auto it = byName.find(key(cp.header.ns, cp.header.recordName)); it != byName.end()) {
+      theirs = it->second;
+    }
+    if (!theirs) {
       fmt::print("{}: profile {}: missing from {}'s output\n", file, cp.name, options.parser);
       status = 1;
       continue;
     }
-    if (!compareAutomaton(file, cp, "file", cp.fileDfa, cp.fileRules,
-                          it->second->file ? *it->second->file : empty, fe->sources()))
+    if (!compareRecord(file, cp, *theirs))
       status = 1;
-    if (cp.policyDfa.has_value() != it->second->policydb.has_value()) {
+    if (!compareAutomaton(file, cp, "file", cp.fileDfa, cp.fileRules,
+                          theirs->file ? *theirs->file : empty, fe->sources()))
+      status = 1;
+    if (cp.policyDfa.has_value() != theirs->policydb.has_value()) {
       fmt::print("{}: profile {}: policy automaton {} by aasim but {} by {}\n", file, cp.name,
-                 cp.policyDfa ? "built" : "not built", it->second->policydb ? "written" : "not written",
+                 cp.policyDfa ? "built" : "not built", theirs->policydb ? "written" : "not written",
                  options.parser);
       status = 1;
     } else if (cp.policyDfa && cp.policyIncomplete) {
       // Said plainly rather than counted as equal or different.
       fmt::print("{}: profile {}: policy automaton not compared: {}\n", file, cp.name, *cp.policyIncomplete);
     } else if (cp.policyDfa &&
-               !compareAutomaton(file, cp, "policy", *cp.policyDfa, cp.policyRules, *it->second->policydb,
+               !compareAutomaton(file, cp, "policy", *cp.policyDfa, cp.policyRules, *theirs->policydb,
                                  fe->sources())) {
       status = 1;
     }

@@ -1,7 +1,10 @@
 // The `aasim` command: one executable, one subcommand per job.
+#include "compile_jobs.h"
 #include "crosscheck.h"
 #include "dfa/compress.h"
 #include "dfa/policy_compiler.h"
+#include "dfa/policy_records.h"
+#include "dfa/policy_writer.h"
 #include "frontend/frontend.h"
 #include "frontend/printer.h"
 
@@ -14,6 +17,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <optional>
 #include <set>
 #include <iostream>
 #include <iterator>
@@ -36,8 +41,10 @@ void printUsage(std::FILE *to) {
              "  check       parse and check policy files the way apparmor_parser does\n"
              "  preprocess  print the policy with includes, variables and conditionals resolved\n"
              "  names       list the profile names a policy defines\n"
-             "  compile     build each profile's file automaton (minimized); --stats prints\n"
-             "              states before/after minimization and byte classes per profile\n"
+             "  compile     build each profile's automata (minimized); --stats prints states\n"
+             "              before/after minimization and byte classes per profile; -S writes\n"
+             "              the binary policy (apparmor_parser 3.0.8 format) to stdout, -o FILE\n"
+             "              to FILE\n"
              "  crosscheck  compile with aasim and with apparmor_parser (-Q -S) and prove each\n"
              "              profile's file automaton equal, or print a shortest difference\n"
              "\n"
@@ -53,7 +60,11 @@ void printUsage(std::FILE *to) {
              "                          diagnostics with source line and caret (default), or worded\n"
              "                          exactly as apparmor_parser words them (first error only)\n"
              "  --max-states=N          give up on an automaton past N states (default 2000000)\n"
-             "  --config-file=FILE, -Q, -K, -S, -j N\n"
+             "  -S, --stdout            compile: write the binary policy to standard output\n"
+             "  -o FILE, --ofile=FILE   compile: write the binary policy to FILE\n"
+             "  -j N, --jobs=N          compile or check the files in N worker processes (auto: one\n"
+             "                          per CPU); output comes in input order\n"
+             "  --config-file=FILE, -Q, -K\n"
              "                          accepted for apparmor_parser compatibility; ignored\n"
              "  -                       read the policy from standard input\n"
              "\n"
@@ -72,6 +83,9 @@ struct CommandLine {
   bool quiet = false;
   MessageFormat format = MessageFormat::Aasim;
   bool stats = false;  // compile --stats
+  unsigned jobs = 1;   // -j: worker processes for the files
+  bool writeStdout = false;            // compile -S
+  std::optional<std::string> outFile;  // compile -o FILE
   aasim::dfa::CompileOptions compile;
   std::set<WarningFlag> warnOn, warnOff;  // --warn=NAME / --warn=no-NAME
   bool werrorAll = false;
@@ -220,12 +234,24 @@ bool parseArgs(int argc, char **argv, CommandLine &cl) {
         return false;
       }
       cl.compile.stateLimit = static_cast<uint32_t>(n);
+    } else if ((r = value("ofile", "-o", v))) {
+      if (r < 0)
+        return false;
+      cl.outFile = v;
     } else if ((r = value("jobs", "-j", v))) {
       if (r < 0)
-        return false;  // apparmor_parser's job count; checking is sequential
+        return false;
+      auto jobs = aasim::cli::parseJobCount(v);
+      if (!jobs) {
+        fmt::print(stderr, "aasim: -j needs a job count, auto, max or xN (N per CPU)\n");
+        return false;
+      }
+      cl.jobs = *jobs;
     } else if (a == "-q" || a == "--quiet") {
       cl.quiet = true;
-    } else if (a == "-Q" || a == "-K" || a == "-S" || a == "-QK" || a == "-QKS") {
+    } else if (a == "-S" || a == "--stdout" || a == "-QKS" || a == "-QS") {
+      cl.writeStdout = true;  // compile writes the policy; the other commands ignore it
+    } else if (a == "-Q" || a == "-K" || a == "-QK") {
       // apparmor_parser's compile-only flags; checking never loads anything.
     } else if (a == "-h" || a == "--help") {
       printUsage(stdout);
@@ -236,6 +262,14 @@ bool parseArgs(int argc, char **argv, CommandLine &cl) {
     } else {
       cl.files.push_back(a);
     }
+  }
+  if (cl.writeStdout && cl.stats) {
+    fmt::print(stderr, "aasim: --stats and -S both write to standard output; use -o FILE\n");
+    return false;
+  }
+  if (cl.writeStdout && cl.outFile) {
+    fmt::print(stderr, "aasim: -S and -o both name where the policy goes; give one\n");
+    return false;
   }
   if (cl.files.empty())
     cl.files.push_back("-");  // like apparmor_parser, read the policy from stdin
@@ -305,6 +339,9 @@ std::vector<std::string> directoryProfiles(const std::string &dir) {
 struct Checker {
   Frontend &fe;
   const CommandLine &cl;
+  std::string policy;  // compile -S/-o: the records of every file, in order
+
+  bool writesPolicy() const { return cl.command == "compile" && (cl.writeStdout || cl.outFile); }
 
   // Checks one policy file; returns the exit status it earns.
   int checkFile(const std::string &file, bool reportMissing) {
@@ -335,8 +372,11 @@ struct Checker {
       options.kernelStacks = fe.features().has("domain/stack");
       // Without -M, apparmor_parser 3.0.8 (no kernel) uses its built-in
       // feature set, which has no policy DFA.
-      if (cl.command == "compile" && cl.options.featuresFile)
+      if (cl.command == "compile" && cl.options.featuresFile) {
         options.features = aasim::dfa::PolicyFeatures::from(fe.features());
+        options.recordFeatures = aasim::dfa::RecordFeatures::from(fe.features());
+      }
+      options.records = writesPolicy();
       compiled = aasim::dfa::compilePolicy(*f.policy, f.vars, compileDiags, options);
     }
     auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
@@ -355,6 +395,16 @@ struct Checker {
                      aasim::dfa::tableBytes(aasim::dfa::compressDfa(*p.policyDfa)),
                      p.policyIncomplete ? " (incomplete: " + *p.policyIncomplete + ")" : std::string());
       }
+    if (writesPolicy()) {
+      // All or nothing: a profile whose record would be wrong stops the
+      // whole output rather than leaving it out silently.
+      aasim::dfa::RecordsResult records = aasim::dfa::policyRecords(compiled);
+      if (records.error) {
+        fmt::print(stderr, "aasim: error: {}: {}\n", f.name, *records.error);
+        return kExitRejected;
+      }
+      policy += aasim::dfa::writePolicyBlob(records.records);
+    }
     if (cl.command == "preprocess")
       fmt::print("{}", printPolicy(*f.policy, f.vars));
     else if (cl.command == "names")
@@ -402,12 +452,38 @@ int run(int argc, char **argv) {
     fmt::print(stderr, "aasim: {}\n", error);
     return kExitUsage;
   }
-  Checker checker{*fe, cl};
-  int status = kExitOk;
-  for (const auto &file : cl.files) {
-    int s = inputKind(file) == InputKind::Directory ? checker.checkDirectory(file)
-                                                    : checker.checkFile(file, /*reportMissing=*/true);
-    status = std::max(status, s);
+  Checker checker{*fe, cl, {}};
+  // One job per argument; with -j N they run in N worker processes, each
+  // handing back the records it wrote for the parent to keep in order.
+  auto work = [&](size_t i) {
+    const std::string &file = cl.files[i];
+    size_t before = checker.policy.size();
+    aasim::cli::JobResult r;
+    r.status = inputKind(file) == InputKind::Directory ? checker.checkDirectory(file)
+                                                       : checker.checkFile(file, /*reportMissing=*/true);
+    r.payload = checker.policy.substr(before);
+    checker.policy.resize(before);
+    return r;
+  };
+  auto collect = [&](size_t, aasim::cli::JobResult &r) { checker.policy += r.payload; };
+  int status = aasim::cli::runJobs(cl.files, cl.jobs, work, collect, kExitUsage);
+  if (checker.writesPolicy()) {
+    if (status != kExitOk) {
+      fmt::print(stderr, "aasim: no policy written\n");
+      return status;
+    }
+    if (cl.outFile) {
+      std::ofstream out(*cl.outFile, std::ios::binary | std::ios::trunc);
+      out.write(checker.policy.data(), static_cast<std::streamsize>(checker.policy.size()));
+      out.close();
+      if (!out) {
+        fmt::print(stderr, "aasim: cannot write '{}': {}\n", *cl.outFile, std::strerror(errno));
+        return kExitUsage;
+      }
+    } else {
+      std::fwrite(checker.policy.data(), 1, checker.policy.size(), stdout);
+      std::fflush(stdout);
+    }
   }
   return status;
 }

@@ -1,5 +1,8 @@
 #include "builder.h"
 
+#include "position_sets.h"
+#include "refine.h"
+
 #include <llvm/ADT/BitVector.h>
 #include <llvm/ADT/DenseMap.h>
 #include <llvm/ADT/SmallVector.h>
@@ -7,7 +10,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <deque>
 #include <map>
 #include <unordered_map>
 
@@ -18,17 +20,6 @@ namespace {
 constexpr uint32_t kNoSet = UINT32_MAX;
 
 using PositionSet = std::vector<uint32_t>;
-
-struct PositionSetHash {
-  size_t operator()(const PositionSet &s) const {
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (uint32_t v : s) {
-      h ^= v;
-      h *= 0x100000001b3ull;
-    }
-    return static_cast<size_t>(h ^ (h >> 29));
-  }
-};
 
 /// The followpos view of a regex tree: every Bytes or Accept leaf is a position.
 struct PositionGraph {
@@ -152,6 +143,24 @@ PositionGraph computePositions(const RegexArena &arena, NodeId root, std::vector
   return g;
 }
 
+// Who follows into each position: the positions whose merge signature
+// changes when that position changes class.
+Adjacency predecessors(const std::vector<PositionSet> &follow) {
+  Adjacency pred;
+  pred.offsets.assign(follow.size() + 1, 0);
+  for (const auto &f : follow)
+    for (uint32_t q : f)
+      ++pred.offsets[q + 1];
+  for (size_t i = 1; i < pred.offsets.size(); ++i)
+    pred.offsets[i] += pred.offsets[i - 1];
+  pred.items.resize(pred.offsets.back());
+  std::vector<uint32_t> fill(pred.offsets.begin(), pred.offsets.end() - 1);
+  for (uint32_t p = 0; p < follow.size(); ++p)
+    for (uint32_t q : follow[p])
+      pred.items[fill[q]++] = p;
+  return pred;
+}
+
 // Merges positions that accept the same continuations: same byte set (or
 // the same accept flag) and followers in the same classes, refined until
 // stable (a forward bisimulation). Many rules ending in `/**` with one flag
@@ -163,34 +172,27 @@ void mergeEquivalentPositions(PositionGraph &g) {
   if (n == 0)
     return;
   std::vector<uint32_t> cls(n);
+  uint32_t classCount = 0;
   {
-    std::map<std::pair<uint32_t, uint32_t>, uint32_t> initial;
+    std::unordered_map<uint64_t, uint32_t> initial;
     for (uint32_t p = 0; p < n; ++p) {
-      auto key = std::make_pair(g.setOf[p], g.setOf[p] == kNoSet ? g.flagOf[p] : 0);
+      uint64_t key = uint64_t{g.setOf[p]} << 32 | (g.setOf[p] == kNoSet ? g.flagOf[p] : 0);
       cls[p] = initial.emplace(key, static_cast<uint32_t>(initial.size())).first->second;
     }
+    classCount = static_cast<uint32_t>(initial.size());
   }
-  uint32_t classCount = 0;
-  std::vector<uint32_t> sig;
-  for (;;) {
-    std::unordered_map<PositionSet, uint32_t, PositionSetHash> index;
-    std::vector<uint32_t> next(n);
-    for (uint32_t p = 0; p < n; ++p) {
-      sig.clear();
-      sig.push_back(cls[p]);
-      size_t mark = sig.size();
-      for (uint32_t q : g.follow[p])
-        sig.push_back(cls[q]);
-      std::sort(sig.begin() + mark, sig.end());
-      sig.erase(std::unique(sig.begin() + mark, sig.end()), sig.end());
-      next[p] = index.emplace(sig, static_cast<uint32_t>(index.size())).first->second;
-    }
-    uint32_t count = static_cast<uint32_t>(index.size());
-    cls = std::move(next);
-    if (count == classCount)
-      break;
-    classCount = count;
-  }
+  classCount = refinePartition(cls, classCount, predecessors(g.follow),
+                               [&](uint32_t p, const std::vector<uint32_t> &of, std::vector<uint32_t> &out) {
+                                 size_t mark = out.size();
+                                 for (uint32_t q : g.follow[p])
+                                   out.push_back(of[q]);
+                                 std::sort(out.begin() + mark, out.end());
+                                 out.erase(std::unique(out.begin() + mark, out.end()), out.end());
+                               });
+  // Numbered as the position order first meets them: the merged graph,
+  // and so the automaton before minimization, is the same for any way the
+  // refinement split its classes.
+  classCount = numberByFirstMember(cls);
   if (classCount == n)
     return;
   // Rebuild the graph over one representative per class.
@@ -303,9 +305,10 @@ BuildResult buildDfa(RegexArena &arena, const std::vector<RuleExpr> &rules, cons
     classesOf.push_back(std::move(bits));
   }
 
-  // States are position sets kept in the order they were built: sorting
-  // every candidate set dominated the construction. Sets are found by an
-  // order-independent hash and compared by marking.
+  // Candidate sets stay in the order they were built: sorting every
+  // candidate dominated the construction. Sets are found by an
+  // order-independent hash and compared by marking; only a new state's set
+  // is sorted, to be stored compactly.
   std::unordered_multimap<uint64_t, uint32_t> index;
   std::vector<std::pair<uint32_t, uint32_t>> parent;  // (state, class) it was first reached from
   std::vector<uint32_t> eqStamp(g.setOf.size(), 0);
@@ -320,26 +323,20 @@ BuildResult buildDfa(RegexArena &arena, const std::vector<RuleExpr> &rules, cons
     }
     return h;
   };
-  auto sameSet = [&](const PositionSet &a, const PositionSet &b) {
-    if (a.size() != b.size())
-      return false;
+  PositionSets sets(static_cast<uint32_t>(g.setOf.size()));  // per state
+  auto sameSet = [&](uint32_t state, const PositionSet &b) {
     ++eqGeneration;
-    for (uint32_t p : a)
-      eqStamp[p] = eqGeneration;
     for (uint32_t p : b)
-      if (eqStamp[p] != eqGeneration)
-        return false;
-    return true;
+      eqStamp[p] = eqGeneration;
+    return sets.allStamped(state, static_cast<uint32_t>(b.size()), eqStamp, eqGeneration);
   };
-  std::deque<PositionSet> sets;  // per state; a deque keeps references stable while it grows
   auto intern = [&](PositionSet &&s, uint32_t from, uint32_t cls) -> uint32_t {
     uint64_t h = setHash(s);
     auto range = index.equal_range(h);
     for (auto it = range.first; it != range.second; ++it)
-      if (sameSet(sets[it->second], s))
+      if (sameSet(it->second, s))
         return it->second;
-    uint32_t id = static_cast<uint32_t>(sets.size());
-    sets.push_back(std::move(s));
+    uint32_t id = sets.add(std::move(s));
     index.emplace(h, id);
     parent.emplace_back(from, cls);
     return id;
@@ -347,12 +344,13 @@ BuildResult buildDfa(RegexArena &arena, const std::vector<RuleExpr> &rules, cons
   intern(PositionSet{}, 0, 0);  // dead
   // The start state is always state 1, even when no rule can match
   // anything (its set is then empty, like the dead state's).
-  sets.push_back(g.start);
+  sets.add(g.start);
   index.emplace(setHash(g.start), 1);
   parent.emplace_back(0, 0);
 
   std::vector<uint32_t> stamp(g.setOf.size(), 0);
   uint32_t generation = 0;
+  PositionSet current;
   for (uint32_t s = 0; s < sets.size(); ++s) {
     if (sets.size() > options.stateLimit) {
       result.error = BuildError{BuildError::Kind::TooManyStates,
@@ -365,7 +363,9 @@ BuildResult buildDfa(RegexArena &arena, const std::vector<RuleExpr> &rules, cons
     llvm::SmallVector<llvm::SmallVector<uint32_t, 4>, 16> groupPos;  // group -> positions
     llvm::DenseMap<uint32_t, uint32_t> groupOf;
     std::vector<uint32_t> accepts;
-    for (uint32_t p : sets[s]) {
+    current.clear();
+    sets.decode(s, current);
+    for (uint32_t p : current) {
       uint32_t d = g.setOf[p];
       if (d == kNoSet) {
         accepts.push_back(g.flagOf[p]);

@@ -94,10 +94,15 @@ private:
     bool executes = perms & (kMayExec | (kMayExec << kOtherShift));
     if (!r.target || isLinkTarget || (!executes && cx_.version != LanguageVersion::V3_0))
       return std::nullopt;
-    ExpandError err;
-    auto target = cx_.vars.expandWord(r.target->text, err, &cx_.automatic);
-    if (!target)
-      return std::nullopt;  // reported when the rule is lowered
+    // 3.0.8 stores the target as written, variables unexpanded (a rule
+    // `px -> @{x}/c` gets the slot text `@{x}/c`); 6.0 expands them.
+    std::optional<std::string> target = r.target->text;
+    if (cx_.version == LanguageVersion::V6_0) {
+      ExpandError err;
+      target = cx_.vars.expandWord(r.target->text, err, &cx_.automatic);
+      if (!target)
+        return std::nullopt;  // reported when the rule is lowered
+    }
     uint32_t nibble = (perms >> 10) & 0xf;
     if (nibble == kExecLocalNibble && target->rfind(':', 0) != 0)
       return cx_.profileName + "//" + *target;
@@ -116,6 +121,11 @@ public:
       if (std::find(out_.xtable.begin(), out_.xtable.end(), *it) == out_.xtable.end() &&
           out_.xtable.size() < kMaxNamedTransitions)
         out_.xtable.push_back(*it);
+    // A slot number is only a reference, so 6.0-mode output orders the
+    // table by name: policies naming the same targets in another order
+    // then compile to the same bytes.
+    if (cx_.version == LanguageVersion::V6_0)
+      std::sort(out_.xtable.begin(), out_.xtable.end());
   }
 
 private:

@@ -1,6 +1,7 @@
 #include "minimize.h"
 
 #include "equivalence.h"
+#include "refine.h"
 
 #include <llvm/ADT/DenseMap.h>
 
@@ -14,16 +15,31 @@ namespace aasim::dfa {
 
 namespace {
 
-struct VectorHash {
-  size_t operator()(const std::vector<uint32_t> &v) const {
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (uint32_t x : v) {
-      h ^= x;
-      h *= 0x100000001b3ull;
-    }
-    return static_cast<size_t>(h);
-  }
-};
+// The states that step into each state (once each).
+Adjacency predecessors(const Dfa &in) {
+  const uint32_t n = in.stateCount(), K = in.classCount;
+  Adjacency pred;
+  pred.offsets.assign(n + 1, 0);
+  std::vector<uint32_t> last(n, UINT32_MAX);
+  auto each = [&](auto &&visit) {
+    std::fill(last.begin(), last.end(), UINT32_MAX);
+    for (uint32_t s = 0; s < n; ++s)
+      for (uint32_t c = 0; c < K; ++c) {
+        uint32_t t = in.next[static_cast<size_t>(s) * K + c];
+        if (last[t] != s) {
+          last[t] = s;
+          visit(s, t);
+        }
+      }
+  };
+  each([&](uint32_t, uint32_t t) { ++pred.offsets[t + 1]; });
+  for (size_t i = 1; i < pred.offsets.size(); ++i)
+    pred.offsets[i] += pred.offsets[i - 1];
+  pred.items.resize(pred.offsets.back());
+  std::vector<uint32_t> fill(pred.offsets.begin(), pred.offsets.end() - 1);
+  each([&](uint32_t s, uint32_t t) { pred.items[fill[t]++] = s; });
+  return pred;
+}
 
 } // namespace
 
@@ -33,6 +49,7 @@ Dfa minimize(const Dfa &in, MinimizeStats *stats) {
   // audit/quiet word, prompt); deny bits are already folded into allow.
   // The start state stays alone.
   std::vector<uint32_t> block(n);
+  uint32_t blockCount = 0;
   {
     std::map<std::tuple<uint32_t, uint32_t, uint32_t, uint32_t>, uint32_t> initial;
     for (uint32_t s = 0; s < n; ++s) {
@@ -42,26 +59,17 @@ Dfa minimize(const Dfa &in, MinimizeStats *stats) {
       auto key = std::make_tuple(special, w.accept, w.accept2, p.prompt);
       block[s] = initial.emplace(key, static_cast<uint32_t>(initial.size())).first->second;
     }
+    blockCount = static_cast<uint32_t>(initial.size());
   }
-  // Moore refinement: split blocks by the blocks of their successors.
-  uint32_t blocks = 0, rounds = 0;
-  std::vector<uint32_t> sig(K + 1);
-  for (;;) {
-    ++rounds;
-    std::unordered_map<std::vector<uint32_t>, uint32_t, VectorHash> index;
-    std::vector<uint32_t> next(n);
-    for (uint32_t s = 0; s < n; ++s) {
-      sig[0] = block[s];
-      for (uint32_t c = 0; c < K; ++c)
-        sig[c + 1] = block[in.next[static_cast<size_t>(s) * K + c]];
-      next[s] = index.emplace(sig, static_cast<uint32_t>(index.size())).first->second;
-    }
-    uint32_t count = static_cast<uint32_t>(index.size());
-    block = std::move(next);
-    if (count == blocks)
-      break;
-    blocks = count;
-  }
+  // Split blocks by the blocks of their successors, class by class.
+  uint32_t rounds = 0;
+  refinePartition(block, blockCount, predecessors(in),
+                  [&](uint32_t s, const std::vector<uint32_t> &of, std::vector<uint32_t> &out) {
+                    for (uint32_t c = 0; c < K; ++c)
+                      out.push_back(of[in.next[static_cast<size_t>(s) * K + c]]);
+                  },
+                  &rounds);
+  const uint32_t blocks = numberByFirstMember(block);
 
   // Canonical numbering: dead 0, start 1, then breadth-first by class.
   std::vector<uint32_t> newId(blocks, UINT32_MAX);

@@ -79,9 +79,13 @@ public:
       cp.policyRules = std::move(lowered.rules);
       cp.policyIncomplete = std::move(lowered.incomplete);
     }
+    if (options_.records)
+      buildRecord(cp, p);  // a failure is an error diagnostic: the profile is left out below
+    headers_.push_back(cp.header);
     if (diags_.errorCount() == errorsBefore && buildFile(cp, p) && buildPolicy(cp, p))
       out.push_back(std::move(cp));
     children(p.body, full, out);
+    headers_.pop_back();
   }
 
 private:
@@ -140,6 +144,26 @@ private:
     return true;
   }
 
+  // The record fields besides the file and policy automata.
+  bool buildRecord(CompiledProfile &cp, const Profile &p) {
+    std::string error;
+    auto header = profileHeader(p, headers_.empty() ? nullptr : &headers_.back(), vars_, options_.recordFeatures,
+                                error);
+    if (!header) {
+      diags_.error(p.loc, fmt::format("profile {}: {}", cp.name, error));
+      return false;  // the profile is left out; its children still get their own diagnostics
+    }
+    cp.header = std::move(*header);
+    if (cp.header.xmatchRegex) {
+      cp.xmatch = buildAttachment(*cp.header.xmatchRegex, options_.stateLimit, error);
+      if (!cp.xmatch) {
+        diags_.error(p.loc, fmt::format("profile {}: {}", cp.name, error));
+        return false;
+      }
+    }
+    return true;
+  }
+
   bool buildPolicy(CompiledProfile &cp, const Profile &p) {
     if (!options_.features.policydb)
       return true;
@@ -165,6 +189,7 @@ private:
   Diagnostics &diags_;
   const CompileOptions &options_;
   std::vector<std::pair<std::string, std::string>> aliases_;
+  std::vector<ProfileHeader> headers_;  // of the enclosing profiles (children need their path and namespace)
 };
 
 } // namespace

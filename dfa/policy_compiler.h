@@ -4,10 +4,12 @@
 // and the policy DFA of the other mediation classes.
 #pragma once
 
+#include "attachment.h"
 #include "dfa.h"
 #include "file_rules.h"
 #include "minimize.h"
 #include "policy_rules.h"
+#include "profile_record.h"
 
 #include <string>
 #include <vector>
@@ -20,6 +22,10 @@ struct CompileOptions {
   bool minimize = true;  // `check` only needs the construction's conflict check
   bool kernelStacks = true;  // the target kernel has domain/stack (from -M)
   PolicyFeatures features = PolicyFeatures::builtinDefault();  // what goes into the policy DFA
+  /// Also compute each profile's record header and attachment automaton
+  /// (compile -S/-o, crosscheck); `check` does not need them.
+  bool records = false;
+  RecordFeatures recordFeatures = RecordFeatures::builtinDefault();
 };
 
 struct CompiledProfile {
@@ -31,6 +37,8 @@ struct CompiledProfile {
   std::optional<std::string> policyIncomplete;  // why the policy DFA lacks rules, if it does
   std::optional<Dfa> policyDfa;  // absent when the target kernel has no policy DFA
   MinimizeStats policyStats;
+  ProfileHeader header;              // with CompileOptions::records
+  std::optional<Attachment> xmatch;  // when header.xmatchRegex is set
 };
 
 /// The rules of `set` that match `input` on their own (rules share flags in

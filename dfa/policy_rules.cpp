@@ -2,6 +2,7 @@
 
 #include "glob.h"
 #include "mount_rules.h"
+#include "network_table.h"
 
 #include <fmt/format.h>
 
@@ -61,20 +62,6 @@ constexpr unsigned kCmdAddr = 1, kCmdListen = 2, kCmdOpt = 4;
 uint32_t mapNetPerms(uint32_t p) {
   return (p & 0x7f) | ((p & (kNetSetattr | kNetGetattr)) << 6) | ((p & (kNetAccept | kNetBind | kNetListen)) >> 4) |
          ((p & kNetOpt) >> 5);
-}
-
-constexpr std::array<std::string_view, 46> kFamilies = {
-    "unspec", "unix", "inet", "ax25", "ipx", "appletalk", "netrom", "bridge", "atmpvc", "x25",
-    "inet6", "rose", "decnet", "netbeui", "security", "key", "netlink", "packet", "ash", "econet",
-    "atmsvc", "rds", "sna", "irda", "pppox", "wanpipe", "llc", "ib", "mpls", "can",
-    "tipc", "bluetooth", "iucv", "rxrpc", "isdn", "phonet", "ieee802154", "caif", "alg", "nfc",
-    "vsock", "kcm", "qipcrtr", "smc", "xdp", "mctp"};
-
-std::optional<unsigned> familyNumber(std::string_view name) {
-  auto it = std::find(kFamilies.begin(), kFamilies.end(), name);
-  if (it == kFamilies.end())
-    return std::nullopt;
-  return static_cast<unsigned>(it - kFamilies.begin());
 }
 
 std::optional<unsigned> socketType(std::string_view name) {
@@ -410,6 +397,9 @@ private:
   // A unix rule, as written or implied by a network rule on AF_UNIX.
   struct UnixSpec {
     uint32_t perms = kNetAll;
+    // 3.0.8 takes each string's audit (or quiet) bits from this field and
+    // the string's own mask, not from the permissions left to grant there.
+    uint32_t auditField = 0;
     std::optional<unsigned> type;
     const Word *addr = nullptr, *peerAddr = nullptr, *peerLabel = nullptr;
   };
@@ -425,6 +415,8 @@ private:
       for (unsigned t = 0; t < 16; ++t)
         if (!u.type || *u.type == t)
           add(hexByte(kClassNetV8) + be16(1) + be16(t), r, mapNetPerms(kNetAll));
+    bool audits = r.prefix.mode == RuleMode::Deny ? !r.prefix.audit : r.prefix.audit;
+    u.auditField = audits ? u.perms : 0;
     u.addr = firstValue(r.conds, "addr");
     u.peerAddr = peerValue(r, "addr");
     u.peerLabel = peerValue(r, "label");
@@ -434,13 +426,21 @@ private:
   void unixStrings(const UnixSpec &u, const ClassRule &r) {
     if (!f_.unixV7)
       return;
+    auto add = [&](const std::string &regex, const ClassRule &rule, uint32_t perms, uint32_t stringMask) {
+      if (!perms)
+        return;
+      RuleFlag f = flagFor(rule.prefix, 0);
+      f.perms = mapNetPerms(perms);
+      f.audit = mapNetPerms(u.auditField & stringMask);
+      addFlag(regex, f, origin(rule));
+    };
     const bool hasPeer = u.peerAddr || u.peerLabel;
     // 3.0.8 writes unix strings under the network_v8 class when it exists.
     std::string prefix =
         hexByte(f_.networkV8 ? kClassNetV8 : kClassNet) + be16(1) + (u.type ? be16(*u.type) : "..") + "..";
     uint32_t mask = u.perms;
     if ((mask & kNetCreate) && !hasPeer) {
-      add(prefix, r, mapNetPerms(kNetCreate));
+      add(prefix, r, kNetCreate, kNetCreate);
       mask &= ~kNetCreate;
     }
     std::optional<std::string> addrText;
@@ -448,7 +448,7 @@ private:
       addrText = expand(*u.addr);
     if ((mask & kNetBind) && (!u.addr || addrText == "auto")) {
       // Binding to an automatic address: an empty address.
-      add(prefix + "\\x00" + kAnyString + "\\x00", r, mapNetPerms(kNetBind));
+      add(prefix + "\\x00" + kAnyString + "\\x00", r, kNetBind, kNetBind);
       if (u.addr)
         mask &= ~kNetBind;
     }
@@ -459,11 +459,11 @@ private:
         return;
       re += *local + kAnyString + "\\x00";
       uint32_t localMask = hasPeer ? kNetAccept : kNetLocal & ~kNetLocalCmd;
-      add(re, r, mapNetPerms(mask & localMask));
+      add(re, r, mask & localMask, localMask);
       if ((mask & kNetListen) && !hasPeer)
-        add(re + hexByte(kCmdListen) + "..", r, mapNetPerms(kNetListen));
+        add(re + hexByte(kCmdListen) + "..", r, kNetListen, kNetListen);
       if ((mask & kNetOpt) && !hasPeer)
-        add(re + hexByte(kCmdOpt) + "..", r, mapNetPerms(mask & kNetOpt));
+        add(re + hexByte(kCmdOpt) + "..", r, mask & kNetOpt, kNetOpt);
       mask &= ~kNetLocal | kNetAccept;
     }
     if (mask & kNetPeer) {
@@ -473,7 +473,7 @@ private:
       re += hexByte(kCmdAddr) + *peer;
       if (!appendLabel(re, u.peerLabel, kAnyString))
         return;
-      add(re, r, mapNetPerms(u.perms & kNetPeer));
+      add(re, r, u.perms & kNetPeer, kNetAll);  // 3.0.8 audits every bit here
     }
   }
 
@@ -535,63 +535,25 @@ private:
     }
   }
 
-  // apparmor_parser 3.0.8's (family, type) table: every family of the
-  // kernel headers it was built with (decnet was gone) with the generic
-  // types, plus protocol names of inet and inet6 that imply a type.
-  struct NetMapping {
-    unsigned family;
-    std::string_view typeName;
-    unsigned type;
-  };
-  static const std::vector<NetMapping> &netMappings() {
-    static const std::vector<NetMapping> table = [] {
-      std::vector<NetMapping> t;
-      for (unsigned fam = 0; fam < kFamilies.size(); ++fam) {
-        if (fam == 12)
-          continue;
-        for (auto [name, type] : {std::pair<std::string_view, unsigned>{"stream", 1}, {"dgram", 2},
-                                  {"seqpacket", 5}, {"rdm", 4}, {"raw", 3}, {"packet", 10}})
-          t.push_back({fam, name, type});
-      }
-      for (unsigned fam : {2u, 10u}) {
-        t.push_back({fam, "tcp", 1});
-        t.push_back({fam, "udp", 2});
-      }
-      t.push_back({2, "icmp", 3});
-      return t;
-    }();
-    return table;
-  }
-
-  // One string per family and socket type. `network,` covers every family
-  // and the 16 types a type mask holds; otherwise the words select rows of
-  // the mapping table, a lone word naming a family or else a type.
+  // One string per family and socket type (network_table.h).
   void network(const ClassRule &r) {
-    std::vector<std::pair<unsigned, unsigned>> entries;  // family, type
-    if (r.ids.empty()) {
-      for (unsigned fam = 0; fam < kFamilies.size(); ++fam)
-        for (unsigned t = 0; t < 16; ++t)
-          entries.emplace_back(fam, t);
-    } else {
-      auto select = [&](const std::string *family, const std::string *type) {
-        for (const auto &m : netMappings())
-          if ((!family || familyNumber(*family) == m.family) && (!type || *type == m.typeName))
-            entries.emplace_back(m.family, m.type);
-      };
-      const std::string *second = r.ids.size() > 1 ? &r.ids[1].text : nullptr;
-      select(&r.ids[0].text, second);
-      if (entries.empty() && !second)
-        select(nullptr, &r.ids[0].text);
-    }
-    std::sort(entries.begin(), entries.end());
-    entries.erase(std::unique(entries.begin(), entries.end()), entries.end());
-    for (auto [fam, type] : entries)
-      if (f_.networkV8)
+    std::vector<std::pair<unsigned, unsigned>> entries = networkEntries(r);
+    // An unqualified audit or deny rule covers every type of a family
+    // (observed from 3.0.8; a plain `network,` covers the 16 of a mask).
+    const bool anyType = r.ids.empty() && (r.prefix.audit || r.prefix.mode == RuleMode::Deny);
+    if (f_.networkV8 && anyType) {
+      for (unsigned fam = 0; fam < kNetworkFamilies; ++fam)
+        add(hexByte(kClassNetV8) + be16(fam) + "..", r, mapNetPerms(kNetAll));
+    } else if (f_.networkV8) {
+      for (auto [fam, type] : entries)
         add(hexByte(kClassNetV8) + be16(fam) + be16(type), r, mapNetPerms(kNetAll));
+    }
     // 3.0.8 also makes each AF_UNIX entry a unix rule without conditionals.
     for (auto [fam, type] : entries)
       if (fam == kAfUnix) {
         UnixSpec u;
+        // Here the field is the rule's audit flag: all permissions or none.
+        u.auditField = r.prefix.audit ? kNetAll : 0;
         if (!r.ids.empty())
           u.type = type;
         unixStrings(u, r);

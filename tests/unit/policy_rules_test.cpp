@@ -94,6 +94,25 @@ TEST(PolicyRules, NetworkUnderNetworkV8) {
   EXPECT_EQ(p.at("\x0e\x00\x0a\x00\x02"s).accept2, 0x0fe03b00u);
 }
 
+TEST(PolicyRules, UnqualifiedNetworkTypesDependOnThePrefix) {
+  auto f = allFeatures();
+  f.networkV8 = true;
+  // A plain rule covers the 16 types of a type mask, an audit or deny one
+  // every type (both observed from 3.0.8).
+  EXPECT_EQ(compilePolicyDfa("network,", f).at("\x0e\x00\x02\x00\x10"s).accept, 0u);
+  EXPECT_EQ(compilePolicyDfa("network,", f).at("\x0e\x00\x02\x00\x0f"s).accept, 0x1fc076u);
+  EXPECT_EQ(compilePolicyDfa("audit network,", f).at("\x0e\x00\x02\x00\x10"s).accept, 0x1fc076u);
+}
+
+TEST(PolicyRules, UnixAuditComesFromTheRuleNotTheString) {
+  // create is granted on the protocol prefix only, yet audited on the
+  // local-address string too; the peer string audits every bit.
+  auto p = compilePolicyDfa("audit unix,", allFeatures());
+  std::string local = "\x04\x00\x01\x00\x01\x00\x00"s + "\x00"s + "\x00"s;
+  EXPECT_EQ(p.at(local).accept2 & 0x7f, 0x30u);  // shutdown and create (mapped)
+  EXPECT_EQ(p.at(local + "\x01\x00"s).accept2, 0x1fc076u);
+}
+
 TEST(PolicyRules, NoPolicyDfaWithoutTheFeature) {
   std::string err;
   auto fe = Frontend::create({}, err);

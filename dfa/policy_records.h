@@ -1,0 +1,35 @@
+// Compiled profiles as the records apparmor_parser 3.0.8 writes with -S
+// (kernel-semantics.md §6.2), in its order: top-level profiles sorted by
+// namespace (none first) and name, each followed depth first by its hats
+// and children sorted by name. The bytes come from writePolicyBlob.
+#pragma once
+
+#include "policy_blob.h"
+#include "policy_compiler.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace aasim::dfa {
+
+/// One profile's record: the header fields, the attachment automaton, the
+/// policy automaton when the target has one, the file automaton when the
+/// profile has file rules (3.0.8 writes none otherwise) and its xtable.
+BlobProfile profileRecord(const CompiledProfile &profile);
+
+struct RecordsResult {
+  std::vector<BlobProfile> records;
+  std::optional<std::string> error;  // names the profile and why no policy may be written
+};
+
+/// Every record, or an error when one profile's record would be wrong: a
+/// policy automaton lacking rules (CompiledProfile::policyIncomplete) or a
+/// header the writer cannot express yet (ProfileHeader::unsupported).
+/// `profiles` must come from compilePolicy with CompileOptions::records.
+RecordsResult policyRecords(const std::vector<CompiledProfile> &profiles);
+
+/// The order 3.0.8 writes records in, as indices into `profiles`.
+std::vector<size_t> recordOrder(const std::vector<CompiledProfile> &profiles);
+
+} // namespace aasim::dfa

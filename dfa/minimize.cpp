@@ -115,9 +115,45 @@ Dfa minimize(const Dfa &in, MinimizeStats *stats) {
     std::sort(f.begin(), f.end());
     f.erase(std::unique(f.begin(), f.end()), f.end());
   }
+  mergeByteClasses(out);
   if (stats)
     *stats = {n, m, rounds};
   return out;
+}
+
+// Bytes the construction told apart can lead to the same states once
+// states are merged (`dbus bus=session, dbus,` splits bytes of "session"
+// that `dbus,` alone never does). The coarsest classes are those with
+// identical columns; numbered by their first byte they, like the states,
+// depend only on the language, so equal policies get equal tables.
+void mergeByteClasses(Dfa &dfa) {
+  const uint32_t n = dfa.stateCount(), K = dfa.classCount;
+  std::map<std::vector<uint32_t>, uint32_t> columns;
+  std::vector<uint32_t> newClass(K, UINT32_MAX);
+  std::vector<uint32_t> keep;  // new class -> an old class with its column
+  std::vector<uint32_t> column(n);
+  for (unsigned b = 0; b < 256; ++b) {
+    uint32_t c = dfa.byteClass[b];
+    if (newClass[c] != UINT32_MAX)
+      continue;
+    for (uint32_t s = 0; s < n; ++s)
+      column[s] = dfa.next[static_cast<size_t>(s) * K + c];
+    auto [it, inserted] = columns.emplace(column, static_cast<uint32_t>(keep.size()));
+    if (inserted)
+      keep.push_back(c);
+    newClass[c] = it->second;
+  }
+  const uint32_t k = static_cast<uint32_t>(keep.size());
+  if (k == K && std::is_sorted(newClass.begin(), newClass.end()))
+    return;
+  std::vector<uint32_t> next(static_cast<size_t>(n) * k);
+  for (uint32_t s = 0; s < n; ++s)
+    for (uint32_t c = 0; c < k; ++c)
+      next[static_cast<size_t>(s) * k + c] = dfa.next[static_cast<size_t>(s) * K + keep[c]];
+  for (auto &cls : dfa.byteClass)
+    cls = static_cast<uint16_t>(newClass[cls]);
+  dfa.next = std::move(next);
+  dfa.classCount = k;
 }
 
 } // namespace aasim::dfa

@@ -177,8 +177,17 @@ std::optional<std::string> VariableTable::expandWord(const std::string &text, Ex
 std::map<std::string, std::set<std::string>> automaticVariables(const std::string &fullName,
                                                                 const std::optional<std::string> &attachPath) {
   std::map<std::string, std::set<std::string>> out;
+  // The name matches itself only: glob characters are escaped, except
+  // those the name already escapes (`/\{a,b\},c` stays as written, so
+  // that `peer=@{profile_name}` equals `peer=/\{a,b\},c`).
   std::string escaped;
-  for (char c : fullName) {
+  for (size_t i = 0; i < fullName.size(); ++i) {
+    char c = fullName[i];
+    if (c == '\\' && i + 1 < fullName.size()) {
+      escaped += c;
+      escaped += fullName[++i];
+      continue;
+    }
     if (std::string_view("{}[]*?").find(c) != std::string_view::npos)
       escaped += '\\';
     escaped += c;

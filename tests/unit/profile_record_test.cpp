@@ -388,6 +388,8 @@ const char *kDifferentialProfiles[] = {
     "profile ex { /usr/bin/a px -> b, /usr/bin/c cx -> kid, /usr/bin/d Px -> :ns:target, profile kid { } }\n",
     "profile sig { signal send set=(hup, term) peer=foo, ptrace read peer=bar, /a r, }\n",
     "profile db { dbus send bus=session path=/org/x interface=org.x member=Y peer=(name=org.y), }\n",
+    "profile dbs { dbus (send, receive) path=///com//foo/, dbus bind name=a//b, }\n",
+    "/\\{a,b\\},c { signal peer=@{profile_name}, }\n",
     "profile ux { unix (send, receive) type=stream addr=@foo, deny unix type=dgram, audit unix (connect), }\n",
     "@{BIN}=/usr/bin /bin\nprofile v @{BIN}/v* { @{BIN}/v* mr, }\n",
     "profile cp { change_profile -> other, ^hat { } deny /etc/shadow r, audit /tmp/** rw, }\n",

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs upstream's parser tests (simple_tests) through `aasim check` with the
-# shared conformance tool and holds aasim to the issue's bar: at least 95%
-# agreement on the hand-written tests and no false rejection of a PASS test
-# outside the generated exec-conflict sets, which need the DFA.
+# shared conformance tool and holds aasim to the issue's bar, 99.5%
+# agreement, on the hand-written tests, with no crash or timeout. (The
+# ~53,000 generated tests take longer than CI allows for them; the issue
+# notes quote their full run.)
 set -euo pipefail
 aasim=$1
 corpus=${AASIM_CORPUS:-$2}
@@ -31,6 +32,6 @@ if not counted:
 if crashes:
     sys.exit(f"crashes or timeouts: {crashes[:10]}")
 pct = 100.0 * len(agree) / len(counted)
-if pct < 95.0:
-    sys.exit(f"agreement {pct:.1f}% is below 95%")
+if pct < 99.5:
+    sys.exit(f"agreement {pct:.1f}% is below 99.5%")
 PY

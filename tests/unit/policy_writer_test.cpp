@@ -48,23 +48,6 @@ fs::path corpusDir() {
 
 fs::path featuresDir() { return corpusDir() / "parser-tests" / "features_files"; }
 
-// `apparmor_parser -Q -S [extra] file`; nullopt when the parser fails.
-std::optional<std::string> compileWithParser(const std::string &parser, const std::string &extra,
-                                             const std::string &file) {
-  std::string cmd = fmt::format("'{}' -Q -S {} '{}' 2>/dev/null", parser, extra, file);
-  FILE *pipe = popen(cmd.c_str(), "r");
-  if (!pipe)
-    return std::nullopt;
-  std::string out;
-  char buf[65536];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0)
-    out.append(buf, n);
-  if (pclose(pipe) != 0)
-    return std::nullopt;
-  return out;
-}
-
 // The first differing offset, for a readable failure.
 std::string firstMismatch(const std::string &want, const std::string &got) {
   size_t i = 0;

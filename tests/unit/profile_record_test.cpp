@@ -318,21 +318,6 @@ std::optional<std::string> parserOnPath() {
   return std::nullopt;
 }
 
-std::optional<std::string> parserBlob(const std::string &parser, const std::string &extra, const std::string &file) {
-  std::string cmd = fmt::format("'{}' -Q -S {} '{}' 2>/dev/null", parser, extra, file);
-  FILE *pipe = popen(cmd.c_str(), "r");
-  if (!pipe)
-    return std::nullopt;
-  std::string out;
-  char buf[65536];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0)
-    out.append(buf, n);
-  if (pclose(pipe) != 0)
-    return std::nullopt;
-  return out;
-}
-
 void expectSameAutomaton(const char *what, const std::optional<dfa::KernelDfa> &ours,
                          const std::optional<dfa::KernelDfa> &theirs, const std::string &where) {
   ASSERT_EQ(ours.has_value(), theirs.has_value()) << where << ": " << what << " presence";
@@ -416,7 +401,7 @@ TEST(ProfileRecordDifferential, MatchesApparmorParserWithFeaturesAll) {
     std::string file = dir.write(fmt::format("p{}.sd", i), text);
     for (bool withFeatures : {true, false}) {
       std::string label = fmt::format("{}{}", withFeatures ? "-M features.all: " : "no -M: ", text);
-      auto theirs = parserBlob(*parser, withFeatures ? "-M '" + featuresAll().string() + "'" : "", file);
+      auto theirs = compileWithParser(*parser, withFeatures ? "-M '" + featuresAll().string() + "'" : "", file);
       ASSERT_TRUE(theirs) << label << ": apparmor_parser rejects it";
       auto c = compile(text, withFeatures ? std::optional(featuresAll().string()) : std::nullopt);
       ASSERT_TRUE(c.firstError.empty()) << label << ": " << c.firstError;

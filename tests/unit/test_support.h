@@ -3,7 +3,11 @@
 
 #include "frontend/frontend.h"
 
+#include <fmt/format.h>
+
+#include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <fstream>
 #include <string>
 
@@ -45,5 +49,22 @@ struct TempDir {
     return p.string();
   }
 };
+
+// `apparmor_parser -Q -S [extra] file`; nullopt when the parser fails.
+inline std::optional<std::string> compileWithParser(const std::string &parser, const std::string &extra,
+                                             const std::string &file) {
+  std::string cmd = fmt::format("'{}' -Q -S {} '{}' 2>/dev/null", parser, extra, file);
+  FILE *pipe = popen(cmd.c_str(), "r");
+  if (!pipe)
+    return std::nullopt;
+  std::string out;
+  char buf[65536];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0)
+    out.append(buf, n);
+  if (pclose(pipe) != 0)
+    return std::nullopt;
+  return out;
+}
 
 } // namespace aasim::test

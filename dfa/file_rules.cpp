@@ -23,7 +23,6 @@ constexpr uint32_t kChangeProfileBit = 0x80000000u;
 constexpr uint32_t kOnExecBit = 0x40000000u;
 constexpr uint32_t kSharedBits = kChangeProfileBit | kOnExecBit;
 constexpr uint32_t kExecLocalNibble = 3;
-constexpr size_t kMaxNamedTransitions = 12;
 // change_profile without an exec condition applies to any executable.
 constexpr const char *kAnyExecutable = "/[^/\\x00][^\\x00]*";
 
@@ -43,6 +42,8 @@ public:
         body(b->body, combinePrefix(outer, b->prefix));
       else if (auto *cond = std::get_if<Conditional>(&s.node))
         body(cond->body, outer);
+      else if (auto *all = std::get_if<AllRule>(&s.node))
+        body(expandAll(*all), outer);
     }
   }
 

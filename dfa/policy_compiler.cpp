@@ -74,8 +74,11 @@ public:
     CompiledProfile cp;
     cp.name = full;
     cp.fileRules = lowerFileRules(p.body, cx);
+    // Lowered even for a kernel without a policy DFA (then with every
+    // class off): pivot_root targets take transition-table slots either way.
+    const PolicyFeatures lowerFor = options_.features.policydb ? options_.features : PolicyFeatures{};
+    PolicyLowering lowered = lowerPolicyRules(p.body, cx, lowerFor, cp.fileRules.xtable);
     if (options_.features.policydb) {
-      PolicyLowering lowered = lowerPolicyRules(p.body, cx, options_.features);
       cp.policyRules = std::move(lowered.rules);
       cp.policyIncomplete = std::move(lowered.incomplete);
     }

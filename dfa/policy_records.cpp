@@ -29,18 +29,18 @@ BlobProfile profileRecord(const CompiledProfile &cp) {
   b.netAllowedAf = h.netAllowedAf;
   if (cp.policyDfa)
     b.policydb = compressDfa(*cp.policyDfa);
-  // A profile without file rules gets no file automaton from 3.0.8 (and
-  // then no xtable either).
-  if (!cp.fileRules.rules.empty()) {
+  // A profile without file rules gets no file automaton from 3.0.8; its
+  // transition table is written whenever it has entries (pivot_root
+  // targets need no file rule).
+  if (!cp.fileRules.rules.empty())
     b.file = compressDfa(cp.fileDfa);
-    // A namespaced target ":ns:name" is written ":ns\0name" (the kernel
-    // turns the NUL back into ':').
-    for (std::string entry : cp.fileRules.xtable) {
-      if (!entry.empty() && entry[0] == ':')
-        if (size_t colon = entry.find(':', 1); colon != std::string::npos)
-          entry[colon] = '\0';
-      b.xtable.push_back(std::move(entry));
-    }
+  // A namespaced target ":ns:name" is written ":ns\0name" (the kernel
+  // turns the NUL back into ':').
+  for (std::string entry : cp.fileRules.xtable) {
+    if (!entry.empty() && entry[0] == ':')
+      if (size_t colon = entry.find(':', 1); colon != std::string::npos)
+        entry[colon] = '\0';
+    b.xtable.push_back(std::move(entry));
   }
   return b;
 }

@@ -108,12 +108,19 @@ uint32_t rwLetters(const std::string &word, uint32_t readBit, uint32_t writeBit)
 
 class Lowerer {
 public:
-  Lowerer(LoweringContext &cx, const PolicyFeatures &f, RuleSet &out)
-      : cx_(cx), f_(f), writer_(out, cx.diags) {}
+  Lowerer(LoweringContext &cx, const PolicyFeatures &f, RuleSet &out, std::vector<std::string> &xtable)
+      : cx_(cx), f_(f), writer_(out, cx.diags), xtable_(xtable) {}
 
   void markers() {
     RuleOrigin origin{{}, "(class marker)"};
-    auto marker = [&](const std::string &regex) { addFlag(regex, allowFlag(kMayRead), origin); };
+    // 6.0 gives the markers priority 1001 (language-6.0.md §1.6), above any
+    // user rule, so no rule decides the marker bit of the bare class state:
+    // `priority=-1 audit umount,` then equals `audit umount,`. 3.0.8 has
+    // no priorities; its markers merge with every rule.
+    RuleFlag flag = allowFlag(kMayRead);
+    if (cx_.version == LanguageVersion::V6_0)
+      flag.priority = kMarkerPriority;
+    auto marker = [&](const std::string &regex) { addFlag(regex, flag, origin); };
     if (f_.fileMarker)
       marker(hexByte(kClassFile));
     if (f_.mount)
@@ -141,10 +148,14 @@ public:
         classRule(*r);
       else if (auto *c = std::get_if<Conditional>(&s.node))
         body(c->body);
+      else if (auto *all = std::get_if<AllRule>(&s.node))
+        body(expandAll(*all));
     }
   }
 
 private:
+  static constexpr int kMarkerPriority = 1001;
+
   static RuleFlag allowFlag(uint32_t perms) {
     RuleFlag f;
     f.perms = perms;
@@ -232,6 +243,8 @@ private:
     case RuleClass::PivotRoot:
       if (f_.mount)
         mount(r);
+      else if (r.cls == RuleClass::PivotRoot && r.target)
+        transitionSlot(*r.target);  // 3.0.8 gives the target its slot all the same
       break;
     default:
       break;  // userns, mqueue, io_uring: not in 3.0.8's policy DFA
@@ -501,11 +514,26 @@ private:
       // Only the last conditional written counts (the frontend checks it).
       if (!r.conds.empty() && !r.conds.back().values.empty())
         device = &r.conds.back().values.front();
-      if (r.target) {
-        if (!incomplete_)
-          incomplete_ = "pivot_root profile transitions are not lowered yet";
+    }
+    // 3.0.8 gives a pivot_root target a slot of the profile's one
+    // transition table, after the file rules' targets, and writes the slot
+    // into an allow rule's permission word as an exec transition would be
+    // (nibble 4 + slot at bit 10; observed: `pivot_root /a -> foo,` alone
+    // gives 0x1001). The kernel does not act on it yet, but it is policy.
+    uint32_t transition = 0;
+    if (spec.kind == MountKind::PivotRoot && r.target) {
+      auto slot = transitionSlot(*r.target);
+      if (!slot)
         return;
-      }
+      if (r.prefix.mode != RuleMode::Deny)
+        transition = (*slot + 4) << 10;
+    }
+    // 6.0 reads the source `detached` (a detached mount tree, from
+    // open_tree()) as the empty device name (language-6.0.md §4.8).
+    if (spec.kind == MountKind::Mount && device && device->text == "detached" &&
+        cx_.version == LanguageVersion::V6_0) {
+      spec.device = std::string();
+      device = nullptr;
     }
     // Paths and devices have their slashes filtered, as file paths do.
     for (auto [word, slot] : {std::pair{point, &spec.mountPoint}, std::pair{device, &spec.device}}) {
@@ -532,9 +560,29 @@ private:
     }
     for (const auto &m : mountStrings(spec)) {
       RuleFlag f = flagFor(r.prefix, m.perms);
+      f.perms |= transition;  // not audited: only the permission bits are
       f.audit |= m.extraAudit;
       addFlag(m.regex, f, origin(r));
     }
+  }
+
+  // The slot of a transition target: its text as written in 3.0.8 (like
+  // file rules' targets), expanded in 6.0; equal names share a slot.
+  std::optional<uint32_t> transitionSlot(const Word &target) {
+    std::optional<std::string> name = target.text;
+    if (cx_.version == LanguageVersion::V6_0)
+      name = expand(target);
+    if (!name)
+      return std::nullopt;
+    for (size_t i = 0; i < xtable_.size(); ++i)
+      if (xtable_[i] == *name)
+        return static_cast<uint32_t>(i);
+    if (xtable_.size() >= kMaxNamedTransitions) {
+      cx_.diags.error(target.loc, "too many specified profile transitions");
+      return std::nullopt;
+    }
+    xtable_.push_back(*name);
+    return static_cast<uint32_t>(xtable_.size() - 1);
   }
 
   // One string per family and socket type (network_table.h).
@@ -569,13 +617,15 @@ private:
   LoweringContext &cx_;
   const PolicyFeatures &f_;
   RuleSetWriter writer_;
+  std::vector<std::string> &xtable_;  // the profile's, shared with its file rules
 };
 
 } // namespace
 
-PolicyLowering lowerPolicyRules(const std::vector<Stmt> &body, LoweringContext &cx, const PolicyFeatures &features) {
+PolicyLowering lowerPolicyRules(const std::vector<Stmt> &body, LoweringContext &cx, const PolicyFeatures &features,
+                                std::vector<std::string> &xtable) {
   PolicyLowering out;
-  Lowerer lowerer(cx, features, out.rules);
+  Lowerer lowerer(cx, features, out.rules, xtable);
   lowerer.markers();
   lowerer.body(body);
   out.incomplete = lowerer.incomplete_;

@@ -33,13 +33,15 @@ struct PolicyFeatures {
 
 struct PolicyLowering {
   RuleSet rules;
-  /// Set when a rule the target kernel mediates could not be lowered
-  /// (the mount family is not yet): the automaton then lacks its strings.
+  /// Set when a rule the target kernel mediates could not be lowered:
+  /// the automaton then lacks its strings.
   std::optional<std::string> incomplete;
 };
 
 /// Lowers the class rules of one profile body (not its children).
+/// pivot_root targets take slots of `xtable`, the profile's transition
+/// table, after those its file rules took.
 PolicyLowering lowerPolicyRules(const std::vector<frontend::ast::Stmt> &body, LoweringContext &cx,
-                                const PolicyFeatures &features);
+                                const PolicyFeatures &features, std::vector<std::string> &xtable);
 
 } // namespace aasim::dfa

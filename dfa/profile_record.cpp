@@ -141,6 +141,8 @@ public:
               return body(node.body, combinePrefix(outer, node.prefix));
             else if constexpr (std::is_same_v<T, Conditional>)
               return body(node.body, outer);
+            else if constexpr (std::is_same_v<T, AllRule>)
+              return body(expandAll(node), outer);
             else
               return true;  // file rules go to the automata; child profiles have records of their own
           },

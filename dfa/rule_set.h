@@ -19,13 +19,16 @@ struct RuleOrigin {
   std::string text;  // the rule as written, for messages
 };
 
+/// Slots of a profile's transition table (nibbles 4..15).
+constexpr size_t kMaxNamedTransitions = 12;
+
 struct RuleSet {
   RegexArena arena;
   std::vector<RuleExpr> rules;
   std::vector<RuleFlag> flags;      // distinct flags
   std::vector<RuleOrigin> origins;  // per rule
   std::vector<std::string> regexes; // per rule, the regex text (for re-matching one rule)
-  std::vector<std::string> xtable;  // file DFA: named exec targets, slot i = nibble i + 4
+  std::vector<std::string> xtable;  // named exec (and pivot_root) targets, slot i = nibble i + 4
 };
 
 /// Appends rules to a set, sharing equal flags.

@@ -44,4 +44,37 @@ Prefix combinePrefix(const Prefix &outer, const Prefix &inner) {
   return p;
 }
 
+std::vector<Stmt> expandAll(const AllRule &r) {
+  std::vector<Stmt> out;
+  auto word = [&](std::string text) { return Word{std::move(text), r.loc}; };
+  for (RuleClass c : {RuleClass::Unix, RuleClass::Dbus, RuleClass::IoUring, RuleClass::Mqueue, RuleClass::Ptrace,
+                      RuleClass::Signal, RuleClass::Userns, RuleClass::Mount, RuleClass::Remount, RuleClass::Umount,
+                      RuleClass::PivotRoot, RuleClass::Network}) {
+    ClassRule cr;
+    cr.cls = c;
+    cr.prefix = r.prefix;
+    cr.loc = r.loc;
+    out.push_back(Stmt{std::move(cr)});
+  }
+  auto file = [&](const char *modes, std::optional<int> priority, OwnerQual owner) {
+    FileRule f;
+    f.prefix = r.prefix;
+    f.prefix.priority = priority;
+    f.prefix.owner = owner;
+    f.path = word("/{**,}");
+    f.modes = word(modes);
+    f.loc = r.loc;
+    out.push_back(Stmt{std::move(f)});
+  };
+  // Observed quirk of the parser: `deny all` denies rwlkm for the owner
+  // half only; its x deny covers both.
+  file("rwlkm", std::nullopt, r.prefix.mode == RuleMode::Deny ? OwnerQual::Owner : OwnerQual::Unspecified);
+  file("ix", -1, OwnerQual::Unspecified);  // below every user x rule
+  CapabilityRule cap;
+  cap.prefix = r.prefix;
+  cap.loc = r.loc;
+  out.push_back(Stmt{std::move(cap)});
+  return out;
+}
+
 } // namespace aasim::frontend::ast

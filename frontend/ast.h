@@ -200,4 +200,9 @@ struct Policy {
   std::vector<Profile> profiles;
 };
 
+/// The rules `all,` stands for (language-6.0.md §4.2), with its prefix:
+/// every rule class unconditionally, `/{**,} rwlkm`, `priority=-1 /{**,}
+/// ix` and `capability`. Every lowering reads an `all` rule through this.
+std::vector<Stmt> expandAll(const AllRule &r);
+
 } // namespace aasim::frontend::ast

@@ -129,7 +129,14 @@ private:
   void visit(const CapabilityRule &r, const std::string &) { checkCapability(r, cx_); }
   void visit(const ChangeProfileRule &r, const std::string &) { checkChangeProfile(r, cx_); }
   void visit(const RlimitRule &r, const std::string &) { checkRlimit(r, cx_); }
-  void visit(const AllRule &r, const std::string &) { checkAllRule(r, cx_); }
+  void visit(const AllRule &r, const std::string &) {
+    checkAllRule(r, cx_);
+    // Each class `all` stands for that the kernel lacks draws its own
+    // "not enforced" warning, as in apparmor_parser.
+    for (const Stmt &s : expandAll(r))
+      if (auto *c = std::get_if<ClassRule>(&s.node))
+        checkFeatureSupport(*c, cx_, warnedClasses_);
+  }
   void visit(const AbiRule &, const std::string &) {}
   void visit(const PrefixBlock &b, const std::string &name) { body(b.body, name); }
   void visit(const Conditional &c, const std::string &name) { body(c.body, name); }

@@ -49,10 +49,12 @@ struct Compiled {
   }
 };
 
-// Compiles as `aasim compile -S` does, with 3.0.8's semantics.
-Compiled compile(const std::string &text, const std::optional<std::string> &featuresFile = std::nullopt) {
+// Compiles as `aasim crosscheck` does, with 3.0.8's semantics (or as
+// `aasim compile -S` does, with 6.0's).
+Compiled compile(const std::string &text, const std::optional<std::string> &featuresFile = std::nullopt,
+                 dfa::LanguageVersion version = dfa::LanguageVersion::V3_0) {
   FrontendOptions fo;
-  fo.dialect = Dialect::V3_0;
+  fo.dialect = version == dfa::LanguageVersion::V3_0 ? Dialect::V3_0 : Dialect::V6_0;
   if (featuresFile)
     fo.featuresFile = *featuresFile;
   std::string err;
@@ -67,7 +69,7 @@ Compiled compile(const std::string &text, const std::optional<std::string> &feat
   if (!f.accepted)
     return out;
   dfa::CompileOptions o;
-  o.version = dfa::LanguageVersion::V3_0;
+  o.version = version;
   o.records = true;
   o.kernelStacks = featuresFile && fe->features().has("domain/stack");
   if (featuresFile) {
@@ -375,6 +377,8 @@ const char *kDifferentialProfiles[] = {
     "profile db { dbus send bus=session path=/org/x interface=org.x member=Y peer=(name=org.y), }\n",
     "profile dbs { dbus (send, receive) path=///com//foo/, dbus bind name=a//b, }\n",
     "/\\{a,b\\},c { signal peer=@{profile_name}, }\n",
+    "profile pv { pivot_root /a -> foo, /x px -> baz, pivot_root /b -> bar, deny pivot_root /c -> qux,"
+    " audit pivot_root oldroot=/o/ /d -> :ns:foo, }\n",
     "profile ux { unix (send, receive) type=stream addr=@foo, deny unix type=dgram, audit unix (connect), }\n",
     "@{BIN}=/usr/bin /bin\nprofile v @{BIN}/v* { @{BIN}/v* mr, }\n",
     "profile cp { change_profile -> other, ^hat { } deny /etc/shadow r, audit /tmp/** rw, }\n",
@@ -410,6 +414,45 @@ TEST(ProfileRecordDifferential, MatchesApparmorParserWithFeaturesAll) {
       expectSameRecords(dfa::writePolicyBlob(records.records), *theirs, label);
     }
   }
+}
+
+// Canonical output (`compile -S`, 6.0 semantics): policies that decide
+// every request alike compile to the same bytes, as upstream's equality
+// suite demands; one planted difference makes them differ.
+TEST(CanonicalOutput, EqualPoliciesGiveEqualBytes) {
+  if (!fs::exists(featuresAll()))
+    GTEST_SKIP() << "corpus not found at " << corpusDir() << " (set AASIM_CORPUS)";
+  auto bytes = [](const std::string &text) {
+    auto c = compile(text, featuresAll().string(), dfa::LanguageVersion::V6_0);
+    EXPECT_TRUE(c.firstError.empty()) << text << ": " << c.firstError;
+    auto records = dfa::policyRecords(c.profiles);
+    EXPECT_FALSE(records.error) << text;
+    return dfa::writePolicyBlob(records.records);
+  };
+  const std::pair<const char *, const char *> equal[] = {
+      // byte classes merged after minimization
+      {"/t { dbus, }", "/t { dbus bus=session, dbus, }"},
+      // `all` is its expansion
+      {"/t { all, }", "/t { unix, dbus, io_uring, mqueue, ptrace, signal, userns, mount, remount, umount,"
+                      " pivot_root, network, /{**,} rwlkm, priority=-1 /{**,} ix, capability, }"},
+      // the mediates markers outrank every rule
+      {"/t { audit umount, }", "/t { priority=-1 audit allow umount, }"},
+      // a detached source is the empty device
+      {"/t { mount \"\" -> /d, }", "/t { mount detached -> /d, }"},
+      // dbus object paths are slash-filtered
+      {"/t { dbus send path=/com/foo, }", "/t { dbus send path=/com///foo, }"},
+      // pivot_root targets share the profile's transition table
+      {"/t { pivot_root /a -> foo, pivot_root /b -> foo, }", "/t { pivot_root /{a,b} -> foo, }"},
+  };
+  for (auto [a, b] : equal)
+    EXPECT_EQ(bytes(a), bytes(b)) << a << " vs " << b;
+  const std::pair<const char *, const char *> different[] = {
+      {"/t { all, }", "/t { all, deny /etc/shadow r, }"},
+      {"/t { pivot_root /a -> foo, }", "/t { pivot_root /a -> bar, }"},
+      {"/t { mount \"\" -> /d, }", "/t { mount x -> /d, }"},
+  };
+  for (auto [a, b] : different)
+    EXPECT_NE(bytes(a), bytes(b)) << a << " vs " << b;
 }
 
 } // namespace

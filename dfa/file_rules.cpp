@@ -106,7 +106,7 @@ private:
     }
     uint32_t nibble = (perms >> 10) & 0xf;
     if (nibble == kExecLocalNibble && target->rfind(':', 0) != 0)
-      return cx_.profileName + "//" + *target;
+      return (cx_.version == LanguageVersion::V3_0 ? cx_.localName : cx_.profileName) + "//" + *target;
     return *target;
   }
 

@@ -25,6 +25,7 @@ struct LoweringContext {
   const frontend::VariableTable &vars;
   std::map<std::string, std::set<std::string>> automatic;  // @{profile_name}, ...
   std::string profileName;                                 // full name (parent//child)
+  std::string localName;   // the profile's own name (3.0.8 names cx targets after it: `child//grand`)
   LanguageVersion version = LanguageVersion::V6_0;
   frontend::Diagnostics &diags;
   bool isHat = false;

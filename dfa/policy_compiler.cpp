@@ -68,7 +68,7 @@ public:
     auto automatic = automaticVariables(full, options_.version == LanguageVersion::V3_0 ? std::nullopt : attach);
     for (auto it = automatic.begin(); it != automatic.end();)
       it = vars_.exists(it->first) ? automatic.erase(it) : std::next(it);
-    LoweringContext cx{vars_, std::move(automatic), full, options_.version, diags_,
+    LoweringContext cx{vars_, std::move(automatic), full, name, options_.version, diags_,
                        p.kind == ProfileKind::Hat, hasChildren(p.body), aliases_, options_.kernelStacks};
     size_t errorsBefore = diags_.errorCount();
     CompiledProfile cp;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the fuzzers with clang + ASan/UBSan and runs them for a bounded
-# time: `fuzz/run.sh [SECONDS] [frontend|blob|all]` (default 120 s, all;
+# time: `fuzz/run.sh [SECONDS] [frontend|blob|compile|all]` (default 120 s, all;
 # with "all" each fuzzer gets the whole time). Seeds: fuzz/seeds (profiles)
 # and fuzz/seeds-blob (binary policies apparmor_parser wrote).
 set -euo pipefail
@@ -14,7 +14,9 @@ CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWit
 run() {  # run NAME SEEDS MAXLEN
   cmake --build build-fuzz --target "$1"
   mkdir -p "build-fuzz/corpus-$1"
-  "build-fuzz/fuzz/$1" -max_total_time="$seconds" -max_len="$3" -timeout=10 "build-fuzz/corpus-$1" "$2"
+  "build-fuzz/fuzz/$1" -max_total_time="$seconds" -max_len="$3" -timeout=10 -artifact_prefix="build-fuzz/$1-" \
+    "build-fuzz/corpus-$1" "$2"
 }
 if [[ $which == frontend || $which == all ]]; then run frontend_fuzzer fuzz/seeds 4096; fi
 if [[ $which == blob || $which == all ]]; then run blob_fuzzer fuzz/seeds-blob 16384; fi
+if [[ $which == compile || $which == all ]]; then run compile_fuzzer fuzz/seeds 4096; fi

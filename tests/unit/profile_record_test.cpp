@@ -377,6 +377,8 @@ const char *kDifferentialProfiles[] = {
     "profile db { dbus send bus=session path=/org/x interface=org.x member=Y peer=(name=org.y), }\n",
     "profile dbs { dbus (send, receive) path=///com//foo/, dbus bind name=a//b, }\n",
     "/\\{a,b\\},c { signal peer=@{profile_name}, }\n",
+    // A grandchild as cx target is named after its parent's own name in 3.0.8.
+    "profile gt { /a cx -> c, profile c { /x cx -> g, profile g { } } }\n",
     "profile pv { pivot_root /a -> foo, /x px -> baz, pivot_root /b -> bar, deny pivot_root /c -> qux,"
     " audit pivot_root oldroot=/o/ /d -> :ns:foo, }\n",
     "profile ux { unix (send, receive) type=stream addr=@foo, deny unix type=dgram, audit unix (connect), }\n",

@@ -26,6 +26,7 @@ PolicyFeatures PolicyFeatures::from(const Features &f) {
   p.dbus = f.has("dbus");
   p.mount = f.has("mount");
   p.networkV8 = f.has("network_v8");
+  p.networkInet = f.has("network_v8/af_inet");
   p.unixV7 = f.has("network/af_unix");
   p.stacking = f.has("domain/stack");
   return p;
@@ -587,6 +588,16 @@ private:
 
   // One string per family and socket type (network_table.h).
   void network(const ClassRule &r) {
+    // 6.0 encodes ip=, port= and peer=(...) for inet families when the
+    // kernel has network_v8/af_inet (language-6.0.md §4.6); aasim does not
+    // yet, and dropping them would allow more than the rule does, so such
+    // a policy automaton is marked incomplete (compile -S refuses it by
+    // name). Without af_inet, 6.0 drops the conditions itself.
+    if (f_.networkInet && cx_.version == LanguageVersion::V6_0 && (!r.conds.empty() || r.condList)) {
+      if (!incomplete_)
+        incomplete_ = "network ip=/port=/peer= conditions for network_v8/af_inet are not encoded yet";
+      return;
+    }
     std::vector<std::pair<unsigned, unsigned>> entries = networkEntries(r);
     // An unqualified audit or deny rule covers every type of a family
     // (observed from 3.0.8; a plain `network,` covers the 16 of a mask).

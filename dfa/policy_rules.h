@@ -22,6 +22,7 @@ struct PolicyFeatures {
   bool fileMarker = false; // kernel ABI > 5
   bool signal = false, ptrace = false, dbus = false, mount = false;
   bool networkV8 = false;  // network_v8: fine-grained network rules
+  bool networkInet = false;  // network_v8/af_inet: 6.0's ip=/port= conditions are enforced
   bool unixV7 = false;     // network/af_unix: unix rules
   bool stacking = false;   // domain/stack
 

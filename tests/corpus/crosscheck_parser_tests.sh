@@ -3,7 +3,8 @@
 # case that the installed apparmor_parser accepts must have file automata
 # proven equal to the parser's, once with features.all and once without a
 # features file. (The generated sets, about 53,000 cases, are left to
-# manual runs: AASIM_CROSSCHECK_GENERATED=1.)
+# manual runs: AASIM_CROSSCHECK_GENERATED=1, with AASIM_CROSSCHECK_STRIDE=n
+# to take every n-th case.)
 set -euo pipefail
 aasim=$1
 corpus=${AASIM_CORPUS:-$2}
@@ -19,6 +20,7 @@ fi
 cd "$tests"
 filter='/generated_'
 [[ ${AASIM_CROSSCHECK_GENERATED:-0} == 1 ]] && filter='^$'
+stride=${AASIM_CROSSCHECK_STRIDE:-1}
 failed=0 total=0 notcompared=0 skipped=0
 for mode in features.all none; do
   mflag=()
@@ -39,7 +41,7 @@ for mode in features.all none; do
       echo "DIFFERS ($mode): $f"
       echo "$out" | grep -v ' equal ' | head -5
     fi
-  done < <(find simple_tests -name '*.sd' | grep -v -- "$filter" | sort)
+  done < <(find simple_tests -name '*.sd' | grep -v -- "$filter" | sort | awk -v s="$stride" '(NR % s) == 0')
 done
 echo "$((total - failed))/$total parser-test PASS cases crosscheck equal ($skipped not accepted by apparmor_parser or too slow for it; $notcompared policy automata not compared: mount rules)"
 [[ $total -gt 0 && $failed -eq 0 ]]

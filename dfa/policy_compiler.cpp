@@ -151,7 +151,7 @@ private:
   bool buildRecord(CompiledProfile &cp, const Profile &p) {
     std::string error;
     auto header = profileHeader(p, headers_.empty() ? nullptr : &headers_.back(), vars_, options_.recordFeatures,
-                                error);
+                                aliases_, error);
     if (!header) {
       diags_.error(p.loc, fmt::format("profile {}: {}", cp.name, error));
       return false;  // the profile is left out; its children still get their own diagnostics

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <limits>
 #include <map>
+#include <set>
 #include <type_traits>
 #include <variant>
 
@@ -313,6 +314,7 @@ std::optional<RlimitValue> rlimitValue(const RlimitRule &r) {
 
 std::optional<ProfileHeader> profileHeader(const Profile &p, const ProfileHeader *parent,
                                            const VariableTable &vars, const RecordFeatures &features,
+                                           const std::vector<std::pair<std::string, std::string>> &aliases,
                                            std::string &error) {
   ProfileHeader h;
   h.version = features.versionWord();
@@ -366,12 +368,35 @@ std::optional<ProfileHeader> profileHeader(const Profile &p, const ProfileHeader
     error = fmt::format("profile {}: bad attachment '{}': {}", h.recordName, glob, globError);
     return std::nullopt;
   }
+  // An alias whose FROM is a prefix of the attachment's text gives the
+  // profile an alternate name with that prefix replaced (3.0.8 compares
+  // the text, globs and all: `alias /{,usr/}bin/od -> /usr/bin/gnuod`
+  // renames `/{,usr/}bin/odt2txt`). The xmatch then accepts either; its
+  // tree is the name, then the alternates in descending alias order (3.0.8
+  // prepends them while walking its sorted alias tree), which decides how
+  // xmatch_len is counted.
+  std::set<std::pair<std::string, std::string>> sorted(aliases.begin(), aliases.end());
+  std::string regex = converted->regex;
+  bool altnames = false;
+  for (auto it = sorted.rbegin(); it != sorted.rend(); ++it) {
+    const auto &[from, to] = *it;
+    if (from.empty() || glob.compare(0, from.size(), from) != 0)
+      continue;
+    std::string alternate = to + glob.substr(from.size());
+    auto alt = globToRegex(alternate, globError);
+    if (!alt) {
+      error = fmt::format("profile {}: bad aliased attachment '{}': {}", h.recordName, alternate, globError);
+      return std::nullopt;
+    }
+    regex += "|" + alt->regex;
+    altnames = true;
+  }
   if (p.xattrs && features.xattrAttach)
     h.unsupported = "xattrs attachments not supported by compile -S yet";
   // Without kernel support 3.0.8 drops the xattrs ("xattr attachment
   // conditional ignored") but still builds the xmatch they asked for.
-  if (converted->type != PatternType::Basic || p.attachment || p.xattrs)
-    h.xmatchRegex = converted->regex;
+  if (converted->type != PatternType::Basic || p.attachment || p.xattrs || altnames)
+    h.xmatchRegex = regex;
   return h;
 }
 

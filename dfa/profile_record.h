@@ -79,12 +79,14 @@ struct ProfileHeader {
 };
 
 /// Computes the header of `profile`. `parent` is the header of the
-/// enclosing profile (null for a top-level one). nullopt with `error` when
-/// the profile has a value 3.0.8 would reject (the frontend reports those
-/// first, so this is a safety net).
+/// enclosing profile (null for a top-level one); `aliases` are the policy's
+/// `alias FROM -> TO` rules (expanded), which give the attachment alternate
+/// names. nullopt with `error` when the profile has a value 3.0.8 would
+/// reject (the frontend reports those first, so this is a safety net).
 std::optional<ProfileHeader> profileHeader(const frontend::ast::Profile &profile,
                                            const ProfileHeader *parent,
                                            const frontend::VariableTable &vars, const RecordFeatures &features,
+                                           const std::vector<std::pair<std::string, std::string>> &aliases,
                                            std::string &error);
 
 /// The value 3.0.8 stores for one `set rlimit NAME <= VALUE [UNIT]`, and

@@ -377,6 +377,9 @@ const char *kDifferentialProfiles[] = {
     "profile db { dbus send bus=session path=/org/x interface=org.x member=Y peer=(name=org.y), }\n",
     "profile dbs { dbus (send, receive) path=///com//foo/, dbus bind name=a//b, }\n",
     "/\\{a,b\\},c { signal peer=@{profile_name}, }\n",
+    // Aliases give attachments alternate names (textual prefix match).
+    "alias /usr/bin/od -> /usr/bin/gnuod,\nalias /usr/bin/ -> /opt/b/,\nalias /{,usr/}bin/x -> /x/,\n"
+    "profile odt /usr/bin/odt2txt { /usr/bin/odt2txt r, }\n/usr/bin/odx { }\nprofile xa /{,usr/}bin/xy* { }\n",
     // A grandchild as cx target is named after its parent's own name in 3.0.8.
     "profile gt { /a cx -> c, profile c { /x cx -> g, profile g { } } }\n",
     "profile pv { pivot_root /a -> foo, /x px -> baz, pivot_root /b -> bar, deny pivot_root /c -> qux,"

@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <type_traits>
 
 namespace aasim::cli {
 
@@ -23,10 +24,12 @@ namespace {
 
 constexpr unsigned kMaxJobs = 1024;
 
-bool writeAll(int fd, const void *data, size_t size) {
-  const char *p = static_cast<const char *>(data);
+// The whole of `size` bytes through read(2) or write(2), across short
+// transfers and interruptions; false on error or end of file.
+template <class Buffer, class Transfer> bool transferAll(int fd, Buffer *data, size_t size, Transfer transfer) {
+  auto *p = reinterpret_cast<std::conditional_t<std::is_const_v<Buffer>, const char, char> *>(data);
   while (size > 0) {
-    ssize_t n = ::write(fd, p, size);
+    ssize_t n = transfer(fd, p, size);
     if (n < 0 && errno == EINTR)
       continue;
     if (n <= 0)
@@ -37,19 +40,8 @@ bool writeAll(int fd, const void *data, size_t size) {
   return true;
 }
 
-bool readAll(int fd, void *data, size_t size) {
-  char *p = static_cast<char *>(data);
-  while (size > 0) {
-    ssize_t n = ::read(fd, p, size);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      return false;
-    p += n;
-    size -= static_cast<size_t>(n);
-  }
-  return true;
-}
+bool writeAll(int fd, const void *data, size_t size) { return transferAll(fd, data, size, ::write); }
+bool readAll(int fd, void *data, size_t size) { return transferAll(fd, data, size, ::read); }
 
 // What a worker sends back per job: this header, then the captured
 // standard output, standard error and the payload.

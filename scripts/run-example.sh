@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fresh Debian 12 -> installed dependencies, Release build, and aasim's main
-# job on the shipped example: check a profile (with its include) and print it
-# preprocessed.
+# job on the shipped example: check a profile (with its include), print it
+# preprocessed, and compile it to the kernel's binary policy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -10,6 +10,8 @@ set -x
 build/aasim check -b corpus/examples corpus/examples/usr.sbin.webserver
 build/aasim preprocess -b corpus/examples corpus/examples/usr.sbin.webserver
 build/aasim names -b corpus/examples corpus/examples/usr.sbin.webserver
+build/aasim compile --stats -o build/usr.sbin.webserver.bin -b corpus/examples corpus/examples/usr.sbin.webserver
+ls -l build/usr.sbin.webserver.bin
 # A broken profile is rejected with a located diagnostic and exit status 1.
 if build/aasim check -b corpus/examples corpus/examples/broken.profile; then
   echo "expected the broken example to be rejected" >&2

@@ -52,9 +52,13 @@ std::optional<unsigned> networkFamilyNumber(std::string_view name) {
 }
 
 std::optional<unsigned> socketTypeNumber(std::string_view name) {
-  for (const auto &m : rows())
-    if (m.family == 1 && m.typeName == name)
-      return m.type;
+  static constexpr std::pair<std::string_view, unsigned> kTypes[] = {
+      {"stream", 1}, {"dgram", 2}, {"raw", 3}, {"rdm", 4}, {"seqpacket", 5}, {"dccp", 6}, {"packet", 10},
+      // protocol names stand for the type they imply
+      {"tcp", 1}, {"udp", 2}, {"icmp", 3}};
+  for (auto [n, v] : kTypes)
+    if (n == name)
+      return v;
   return std::nullopt;
 }
 

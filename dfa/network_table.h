@@ -23,7 +23,8 @@ inline constexpr unsigned kNetworkFamilies = 46;
 /// The number of a family name (`inet` 2, `inet6` 10, ...).
 std::optional<unsigned> networkFamilyNumber(std::string_view name);
 
-/// The number of a socket type name (`stream` 1, `dgram` 2, ...).
+/// The number of a socket type name (`stream` 1, `dgram` 2, ...; a
+/// protocol name gives the type it implies: `tcp` 1).
 std::optional<unsigned> socketTypeNumber(std::string_view name);
 
 /// The (family, type) pairs one `network` rule covers, sorted and unique:

@@ -65,17 +65,6 @@ uint32_t mapNetPerms(uint32_t p) {
          ((p & kNetOpt) >> 5);
 }
 
-std::optional<unsigned> socketType(std::string_view name) {
-  static constexpr std::pair<std::string_view, unsigned> kTypes[] = {
-      {"stream", 1}, {"dgram", 2}, {"raw", 3}, {"rdm", 4}, {"seqpacket", 5}, {"dccp", 6}, {"packet", 10},
-      // protocol names stand for the type they imply
-      {"tcp", 1}, {"udp", 2}, {"icmp", 3}};
-  for (auto [n, v] : kTypes)
-    if (n == name)
-      return v;
-  return std::nullopt;
-}
-
 std::optional<unsigned> signalNumber(const std::string &name) {
   static constexpr std::pair<std::string_view, unsigned> kSignals[] = {
       {"hup", 1},     {"int", 2},     {"quit", 3},   {"ill", 4},    {"trap", 5},    {"abrt", 6},   {"bus", 7},
@@ -424,7 +413,7 @@ private:
     UnixSpec u;
     u.perms = socketPerms(r);
     if (const Word *t = firstValue(r.conds, "type"))
-      u.type = socketType(t->text);
+      u.type = socketTypeNumber(t->text);
     // Allow rules are also written as coarse `network unix [type]` rules.
     // Without a type, each of the 16 types a type mask can hold.
     if (f_.networkV8 && r.prefix.mode != RuleMode::Deny)

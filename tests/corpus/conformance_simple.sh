@@ -17,21 +17,4 @@ trap 'rm -f "$results"' EXIT
 "$tool" --corpus "$corpus/parser-tests" --no-progress --report-only --results "$results" \
   --only '^(?!generated_)' --list-disagreements 100 \
   --parser "$aasim check --config-file={config} -M {features} -I {include}"
-python3 - "$results" <<'PY'
-import sys
-rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
-header = [h.lstrip("# ") for h in rows[0]]
-col = {name: i for i, name in enumerate(header)}
-rows = [r for r in rows[1:] if len(r) == len(header)]
-counted = [r for r in rows if r[col["todo"]] == "-" and r[col["outcome"]] != "disabled"]
-agree = [r for r in counted if r[col["outcome"]] in ("pass-ok", "fail-ok")]
-crashes = [r[0] for r in counted if r[col["outcome"]] in ("crash", "timeout")]
-print(f"hand-written simple tests: {len(agree)}/{len(counted)} agree")
-if not counted:
-    sys.exit("no tests were run")
-if crashes:
-    sys.exit(f"crashes or timeouts: {crashes[:10]}")
-pct = 100.0 * len(agree) / len(counted)
-if pct < 99.5:
-    sys.exit(f"agreement {pct:.1f}% is below 99.5%")
-PY
+"$(dirname "$0")/conformance_bar.py" "$results" "hand-written simple tests" tests 99.5 pass-ok,fail-ok

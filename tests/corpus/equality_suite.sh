@@ -16,20 +16,4 @@ results=$(mktemp)
 trap 'rm -f "$results"' EXIT
 "$tool" --suite equality --corpus "$corpus/parser-tests" --no-progress --report-only --results "$results" \
   --list-disagreements 60 --parser "$aasim compile -S --config-file={config} -M {features}"
-python3 - "$results" <<'PY'
-import sys
-rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
-header = [h.lstrip("# ") for h in rows[0]]
-col = {name: i for i, name in enumerate(header)}
-rows = [r for r in rows[1:] if len(r) >= len(header) - 1]
-agree = [r for r in rows if r[col["outcome"]] == "agree"]
-crashes = [r[0] for r in rows if r[col["outcome"]] in ("crash", "timeout")]
-print(f"equality suite: {len(agree)}/{len(rows)} sets agree")
-if not rows:
-    sys.exit("no sets were run")
-if crashes:
-    sys.exit(f"crashes or timeouts: {crashes[:10]}")
-pct = 100.0 * len(agree) / len(rows)
-if pct < 99.5:
-    sys.exit(f"agreement {pct:.2f}% is below 99.5%")
-PY
+"$(dirname "$0")/conformance_bar.py" "$results" "equality suite" sets 99.5 agree

@@ -95,10 +95,6 @@ std::string showList(const std::vector<std::string> &v) {
 // the attachment automaton by equivalence. Prints one line per difference,
 // or one line saying the header is equal.
 bool compareRecord(const std::string &file, const dfa::CompiledProfile &cp, const dfa::BlobProfile &theirs) {
-  if (cp.header.unsupported) {
-    fmt::print("{}: profile {}: header not compared: {}\n", file, cp.name, *cp.header.unsupported);
-    return true;
-  }
   dfa::BlobProfile ours = dfa::profileRecord(cp);
   std::vector<std::string> diffs;
   auto field = [&](const char *what, const std::string &a, const std::string &b) {
@@ -131,7 +127,7 @@ bool compareRecord(const std::string &file, const dfa::CompiledProfile &cp, cons
     if (auto d = dfa::firstDifference(cp.xmatch->dfa, *theirs.xmatch))
       diffs.push_back(fmt::format("attachment automaton differs on '{}': aasim accept {:#x}, apparmor_parser "
                                   "accept {:#x}",
-                                  dfa::showBytes(d->witness), d->left.accept, d->right.accept));
+                                  dfa::showWitness(*d), d->left.accept, d->right.accept));
   }
   if (diffs.empty()) {
     fmt::print("{}: profile {}: header equal{}\n", file, cp.name,

@@ -17,13 +17,15 @@ namespace aasim::dfa {
 
 namespace {
 
-constexpr uint32_t kNoSet = UINT32_MAX;
+constexpr uint32_t kNoSet = UINT32_MAX;        // accept markers
+constexpr uint32_t kOutOfBand = UINT32_MAX - 1;  // the out-of-band symbol
 
 using PositionSet = std::vector<uint32_t>;
 
 /// The followpos view of a regex tree: every Bytes or Accept leaf is a position.
 struct PositionGraph {
-  std::vector<uint32_t> setOf;   // position -> distinct byte-set index, kNoSet for accept markers
+  std::vector<uint32_t> setOf;   // position -> distinct byte-set index, kNoSet for accept markers,
+                                 // kOutOfBand for the out-of-band symbol
   std::vector<uint32_t> flagOf;  // position -> flag (accept markers)
   std::vector<PositionSet> follow;
   PositionSet start;
@@ -92,6 +94,11 @@ PositionGraph computePositions(const RegexArena &arena, NodeId root, std::vector
     }
     case NodeKind::Accept: {
       uint32_t p = newPosition(kNoSet, n.accept);
+      out.first = out.last = {p};
+      break;
+    }
+    case NodeKind::OutOfBand: {
+      uint32_t p = newPosition(kOutOfBand, 0);
       out.first = out.last = {p};
       break;
     }
@@ -292,17 +299,29 @@ BuildResult buildDfa(RegexArena &arena, const std::vector<RuleExpr> &rules, cons
     g = computePositions(arena, balancedAlt(arena, items, 0, items.size()), distinctOfSet, distinctSets);
     mergeEquivalentPositions(g);
   }
-  const uint32_t K = dfa.classCount = computeByteClasses(distinctSets, dfa.byteClass);
+  const uint32_t byteClasses = computeByteClasses(distinctSets, dfa.byteClass);
+  // The out-of-band symbol gets a class of its own after the byte classes,
+  // one no byte maps to.
+  dfa.hasOutOfBand = std::find(g.setOf.begin(), g.setOf.end(), kOutOfBand) != g.setOf.end();
+  const uint32_t K = dfa.classCount = byteClasses + (dfa.hasOutOfBand ? 1 : 0);
 
-  // Class membership of each distinct byte set.
+  // Class membership of each distinct byte set (and of the out-of-band
+  // symbol, as one more "set" holding only its class).
   std::vector<llvm::BitVector> classesOf;
-  classesOf.reserve(distinctSets.size());
+  classesOf.reserve(distinctSets.size() + 1);
   for (const ByteSet &s : distinctSets) {
     llvm::BitVector bits(K);
     for (unsigned b = 0; b < 256; ++b)
       if (s.test(b))
         bits.set(dfa.byteClass[b]);
     classesOf.push_back(std::move(bits));
+  }
+  if (dfa.hasOutOfBand) {
+    llvm::BitVector bits(K);
+    bits.set(K - 1);
+    const uint32_t oobSet = static_cast<uint32_t>(classesOf.size());
+    classesOf.push_back(std::move(bits));
+    std::replace(g.setOf.begin(), g.setOf.end(), kOutOfBand, oobSet);
   }
 
   // Candidate sets stay in the order they were built: sorting every

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace aasim::dfa {
 
@@ -25,7 +26,10 @@ struct AcceptWords {
 AcceptWords acceptWords(const StatePerms &p);
 
 struct Difference {
-  std::string witness;  // shortest input on which the two disagree
+  std::string witness;  // shortest input on which the two disagree (its bytes)
+  /// Where the input takes an out-of-band step: before witness[i] for each
+  /// i listed (i == witness.size(): at the end), in order.
+  std::vector<size_t> outOfBandAt;
   AcceptWords left, right;
 };
 
@@ -36,5 +40,8 @@ std::optional<Difference> firstDifference(const Dfa &left, const Dfa &right);
 
 /// A NUL-free, readable rendering of a witness (`\0`, `\xNN`).
 std::string showBytes(const std::string &s);
+/// The same for a difference's input, out-of-band steps shown as `\-1`
+/// (apparmor_parser's notation for the symbol).
+std::string showWitness(const Difference &d);
 
 } // namespace aasim::dfa

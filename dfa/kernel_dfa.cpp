@@ -43,6 +43,8 @@ bool verifyKernelDfa(const KernelDfa &d, TableError &e) {
       return fail(e, 0, fmt::format("state {}: base {} out of range", s, KernelDfa::baseIndex(b)));
     if ((b & KernelDfa::kOutOfBand) && KernelDfa::baseIndex(b) == 0)
       return fail(e, 0, fmt::format("state {}: out-of-band transition below the table", s));
+    if ((b & KernelDfa::kOutOfBand) && !(d.headerFlags & KernelDfa::kHeaderOutOfBand))
+      return fail(e, 0, fmt::format("state {}: out-of-band transition in tables whose header has none", s));
   }
   for (size_t i = 0; i < trans; ++i)
     if (d.next[i] >= states || d.check[i] >= states)

@@ -23,6 +23,8 @@ enum TableId : uint16_t { kAccept = 1, kBase = 2, kCheck = 3, kDef = 4, kEc = 5,
 struct KernelDfa {
   static constexpr uint32_t kNoMatch = 0, kStart = 1;
   static constexpr uint32_t kDiffEncode = 0x80000000u, kOutOfBand = 0x20000000u;
+  /// th_flags: the tables hold out-of-band transitions.
+  static constexpr uint16_t kHeaderOutOfBand = 0x2;
 
   uint16_t headerFlags = 0;
   std::vector<uint32_t> accept, accept2, base, def;
@@ -42,6 +44,24 @@ struct KernelDfa {
       uint32_t b = base[state];
       uint32_t pos = baseIndex(b) + c;
       if (check[pos] == state)
+        return next[pos];
+      state = def[state];
+      if (!(b & kDiffEncode))
+        return state;
+    }
+  }
+  /// The kernel's out-of-band step (aa_dfa_outofband_transition): state 0
+  /// unless the state is flagged; then c = -1 below the base, no class
+  /// map, default chains as for bytes (where the kernel checks no flag; a
+  /// chain state with base 0 would make it read below the table, taken
+  /// here as no match).
+  uint32_t stepOutOfBand(uint32_t state) const {
+    if (!(base[state] & kOutOfBand))
+      return kNoMatch;
+    for (;;) {
+      uint32_t b = base[state];
+      uint32_t pos = baseIndex(b) - 1;
+      if (baseIndex(b) > 0 && check[pos] == state)
         return next[pos];
       state = def[state];
       if (!(b & kDiffEncode))

@@ -93,6 +93,7 @@ Dfa minimize(const Dfa &in, MinimizeStats *stats) {
   Dfa out;
   out.byteClass = in.byteClass;
   out.classCount = K;
+  out.hasOutOfBand = in.hasOutOfBand;
   const uint32_t m = static_cast<uint32_t>(repOf.size());
   out.next.resize(static_cast<size_t>(m) * K);
   out.perms.resize(m);
@@ -142,6 +143,11 @@ void mergeByteClasses(Dfa &dfa) {
     if (inserted)
       keep.push_back(c);
     newClass[c] = it->second;
+  }
+  // The out-of-band column stays last and apart: no byte steps on it.
+  if (dfa.hasOutOfBand) {
+    newClass[K - 1] = static_cast<uint32_t>(keep.size());
+    keep.push_back(K - 1);
   }
   const uint32_t k = static_cast<uint32_t>(keep.size());
   if (k == K && std::is_sorted(newClass.begin(), newClass.end()))

@@ -158,7 +158,10 @@ private:
     }
     cp.header = std::move(*header);
     if (cp.header.xmatchRegex) {
-      cp.xmatch = buildAttachment(*cp.header.xmatchRegex, options_.stateLimit, error);
+      std::vector<std::string> values;
+      for (const auto &x : cp.header.xattrs)
+        values.push_back(x.valueRegex);
+      cp.xmatch = buildAttachment(*cp.header.xmatchRegex, values, options_.stateLimit, error);
       if (!cp.xmatch) {
         diags_.error(p.loc, fmt::format("profile {}: {}", cp.name, error));
         return false;

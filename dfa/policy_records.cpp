@@ -25,6 +25,11 @@ BlobProfile profileRecord(const CompiledProfile &cp) {
     b.xmatch = compressDfa(cp.xmatch->dfa);
     b.xmatchLen = cp.xmatch->xmatchLen;
   }
+  if (!h.xattrs.empty()) {
+    b.xattrs.emplace();
+    for (const auto &x : h.xattrs)
+      b.xattrs->push_back(x.name);
+  }
   b.rlimits = h.rlimits;
   b.netAllowedAf = h.netAllowedAf;
   if (cp.policyDfa)
@@ -69,10 +74,6 @@ RecordsResult policyRecords(const std::vector<CompiledProfile> &profiles) {
     if (cp.policyIncomplete) {
       out.error = fmt::format("profile {}: policy automaton incomplete ({}); no policy written", cp.name,
                               *cp.policyIncomplete);
-      return out;
-    }
-    if (cp.header.unsupported) {
-      out.error = fmt::format("profile {}: {}; no policy written", cp.name, *cp.header.unsupported);
       return out;
     }
     out.records.push_back(profileRecord(cp));

@@ -24,8 +24,7 @@ struct RecordsResult {
 };
 
 /// Every record, or an error when one profile's record would be wrong: a
-/// policy automaton lacking rules (CompiledProfile::policyIncomplete) or a
-/// header the writer cannot express yet (ProfileHeader::unsupported).
+/// policy automaton lacking rules (CompiledProfile::policyIncomplete).
 /// `profiles` must come from compilePolicy with CompileOptions::records.
 RecordsResult policyRecords(const std::vector<CompiledProfile> &profiles);
 

@@ -391,8 +391,24 @@ std::optional<ProfileHeader> profileHeader(const Profile &p, const ProfileHeader
     regex += "|" + alt->regex;
     altnames = true;
   }
-  if (p.xattrs && features.xattrAttach)
-    h.unsupported = "xattrs attachments not supported by compile -S yet";
+  // 3.0.8 lists xattrs in the reverse of the written order, takes each
+  // value as written (variables are not expanded; its first value only)
+  // and matches any value where none is given.
+  if (p.xattrs && features.xattrAttach) {
+    for (auto it = p.xattrs->conds.rbegin(); it != p.xattrs->conds.rend(); ++it) {
+      const frontend::ast::Cond &c = *it;
+      std::string value = c.op == frontend::ast::Cond::Op::Equals && !c.values.empty() ? c.values.front().text : "**";
+      auto valueRegex = globToRegex(value, globError, GlobDialect::AllowNul);
+      if (!valueRegex) {
+        // 3.0.8 reports the bad glob but builds the attachment anyway from
+        // a partial conversion; there is no faithful encoding to write.
+        error = fmt::format("profile {}: xattr {} value '{}' is not a valid glob: {}", h.recordName, c.name.text,
+                            value, globError);
+        return std::nullopt;
+      }
+      h.xattrs.push_back({c.name.text, valueRegex->regex});
+    }
+  }
   // Without kernel support 3.0.8 drops the xattrs ("xattr attachment
   // conditional ignored") but still builds the xmatch they asked for.
   if (converted->type != PatternType::Basic || p.attachment || p.xattrs || altnames)

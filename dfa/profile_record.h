@@ -70,9 +70,13 @@ struct ProfileHeader {
   /// xmatch automaton: the name or attachment is a glob, or there is an
   /// attachment or xattrs.
   std::optional<std::string> xmatchRegex;
-  /// Set when 3.0.8 would write something this header cannot express yet
-  /// (xattr attachments); the record must then not be written.
-  std::optional<std::string> unsupported;
+  /// `xattrs=(...)` on a kernel that attaches by them: the names the record
+  /// lists, in its order, and each value as a regex (internal dialect, NUL
+  /// allowed; any value when the profile gives none). Empty otherwise.
+  struct Xattr {
+    std::string name, valueRegex;
+  };
+  std::vector<Xattr> xattrs;
 
   std::array<uint32_t, 4> capsLow() const;
   std::array<uint32_t, 4> capsHigh() const;

@@ -67,13 +67,19 @@ NodeId RegexArena::accept(uint32_t flag) {
   return add(n);
 }
 
+NodeId RegexArena::outOfBand() {
+  Node n;
+  n.kind = NodeKind::OutOfBand;
+  return add(n);
+}
+
 bool RegexArena::isExact(NodeId root, bool classesAreExact) const {
   std::vector<NodeId> stack{root};
   while (!stack.empty()) {
     const Node &n = nodes_[stack.back()];
     stack.pop_back();
     switch (n.kind) {
-    case NodeKind::Epsilon: case NodeKind::Accept: break;
+    case NodeKind::Epsilon: case NodeKind::Accept: case NodeKind::OutOfBand: break;
     case NodeKind::Bytes:
       if (n.setKind == SetKind::Negated || (n.setKind == SetKind::Class && !classesAreExact))
         return false;

@@ -2,7 +2,9 @@
 // internal dialect (kernel-semantics.md §1.5). Concatenation, `|`, `( )`,
 // postfix `*` and `+`, `.` (any byte, NUL included), `[set]`, `[^set]` with
 // ranges, and escapes (`\xHH`, `\NNN` octal, `\dNNN` decimal, `\n`...). The
-// tree is an arena of nodes so that big policies stay cheap to build.
+// tree is an arena of nodes so that big policies stay cheap to build. One
+// symbol is no byte at all: the out-of-band separator, which no text
+// produces and which only the builder of attachments puts into a tree.
 #pragma once
 
 #include <bitset>
@@ -25,6 +27,7 @@ enum class NodeKind : uint8_t {
   Star,
   Plus,
   Accept,   // end marker of a rule: `accept` names the rule's permission flag
+  OutOfBand,  // the out-of-band symbol: no byte, only the matcher can step on it
 };
 
 /// How a Bytes node was written; "exactness" depends on it.
@@ -49,6 +52,9 @@ public:
   NodeId star(NodeId a);
   NodeId plus(NodeId a);
   NodeId accept(uint32_t flag);
+  /// The out-of-band symbol (kernel-semantics.md §5.1): separates an
+  /// attachment's path from its xattr values, where any byte may occur.
+  NodeId outOfBand();
 
   const Node &node(NodeId id) const { return nodes_[id]; }
   const ByteSet &set(uint32_t index) const { return sets_[index]; }

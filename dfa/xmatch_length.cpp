@@ -1,6 +1,7 @@
 #include "xmatch_length.h"
 
 #include <deque>
+#include <map>
 #include <utility>
 #include <vector>
 
@@ -9,7 +10,7 @@ namespace aasim::dfa {
 namespace {
 
 // libapparmor_re's node classes, as far as simplification tells them apart.
-enum class Kind : uint8_t { Eps, Char, CharSet, NotCharSet, AnyChar, Marker, Star, Plus, Cat, Alt };
+enum class Kind : uint8_t { Eps, Char, CharSet, NotCharSet, AnyChar, OutOfBand, Marker, Star, Plus, Cat, Alt };
 
 struct TreeNode {
   Kind kind = Kind::Eps;
@@ -18,7 +19,8 @@ struct TreeNode {
 };
 
 bool isLeafOfInput(Kind k) {  // "important" nodes: simplification stops there
-  return k == Kind::Char || k == Kind::CharSet || k == Kind::NotCharSet || k == Kind::AnyChar || k == Kind::Marker;
+  return k == Kind::Char || k == Kind::CharSet || k == Kind::NotCharSet || k == Kind::AnyChar ||
+         k == Kind::OutOfBand || k == Kind::Marker;
 }
 bool hasTwoChildren(Kind k) { return k == Kind::Cat || k == Kind::Alt; }
 
@@ -40,8 +42,17 @@ public:
       case NodeKind::Epsilon:
         *slot = &eps_;
         continue;
-      case NodeKind::Accept:
-        *slot = make(Kind::Marker);
+      case NodeKind::Accept: {
+        // One node per flag: 3.0.8 shares a rule's accept node wherever
+        // the tree uses it (xattrs repeat it), and compares it by identity.
+        auto [it, inserted] = markers_.try_emplace(n.accept, nullptr);
+        if (inserted)
+          it->second = make(Kind::Marker);
+        *slot = it->second;
+        continue;
+      }
+      case NodeKind::OutOfBand:
+        *slot = make(Kind::OutOfBand);
         continue;
       case NodeKind::Bytes: {
         Kind k = n.setKind == SetKind::Literal ? Kind::Char
@@ -117,6 +128,9 @@ public:
       case Kind::NotCharSet:
         m = {1, true};
         break;
+      case Kind::OutOfBand:  // ends the path: what follows are xattr values
+        m = {0, true};
+        break;
       case Kind::Star:
         m = {0, results.back().oob};
         results.pop_back();
@@ -162,7 +176,7 @@ private:
       if (x->kind != y->kind)
         return false;
       switch (x->kind) {
-      case Kind::Eps: case Kind::AnyChar:
+      case Kind::Eps: case Kind::AnyChar: case Kind::OutOfBand:
         break;
       case Kind::Marker:
         if (x != y)
@@ -225,7 +239,7 @@ private:
           if (t->child[dir]->kind == t->kind) {
             rotate(t, dir);
           } else if (t->kind == Kind::Alt && t->child[dir]->kind == Kind::CharSet &&
-                     t->child[!dir]->kind == Kind::Char) {
+                     (t->child[!dir]->kind == Kind::Char || t->child[!dir]->kind == Kind::OutOfBand)) {
             std::swap(t->child[dir], t->child[!dir]);  // [a] | b -> b | [a]
           } else {
             break;
@@ -373,6 +387,7 @@ private:
 
   const RegexArena &arena_;
   std::deque<TreeNode> nodes_;
+  std::map<uint32_t, TreeNode *> markers_;  // accept flag -> its one marker
   TreeNode eps_;
   // Rewrites left before giving up. The original terminates on every tree
   // seen; the bound only makes termination certain (it is far above what

@@ -5,6 +5,7 @@
 // compiles varied profiles with both and compares every record field and
 // every automaton (by equivalence) when the parser is installed.
 #include "dfa/attachment.h"
+#include "dfa/compress.h"
 #include "dfa/equivalence.h"
 #include "dfa/policy_blob.h"
 #include "dfa/policy_compiler.h"
@@ -284,7 +285,7 @@ TEST(ProfileRecord, AttachmentLengths) {
   auto x = compile("profile xb xattrs=(user.y) { }");
   ASSERT_TRUE(x.byName("xb").xmatch);
   EXPECT_EQ(x.byName("xb").xmatch->xmatchLen, 2u);
-  EXPECT_FALSE(x.byName("xb").header.unsupported);
+  EXPECT_TRUE(x.byName("xb").header.xattrs.empty());
 }
 
 TEST(ProfileRecord, AttachmentAutomatonAcceptsWithMayExec) {
@@ -293,6 +294,75 @@ TEST(ProfileRecord, AttachmentAutomatonAcceptsWithMayExec) {
   EXPECT_EQ(a.dfa.perms[a.dfa.walk("/usr/sbin/foobar")].allow, 0x1u);  // observed accept word 0x1
   EXPECT_EQ(a.dfa.perms[a.dfa.walk("/usr/lib/foo")].allow, 0x0u);
   EXPECT_EQ(a.dfa.perms[a.dfa.walk("/usr/bin/foo/x")].allow, 0x0u);
+}
+
+// The kernel's aa_xattrs_match over loaded tables (kernel-semantics.md
+// §9.5): from the path's state one out-of-band step; per xattr in record
+// order, if the file has it a NUL, its value and AA_MAY_EXEC there, then an
+// out-of-band step; a missing one only takes the step and must not end in
+// state 0. True when the profile attaches.
+bool kernelAttaches(const dfa::KernelDfa &t, const std::string &path,
+                    const std::vector<std::optional<std::string>> &values) {
+  uint32_t state = t.walk(path);
+  if (!(t.accept[state] & 0x1))
+    return false;
+  state = t.stepOutOfBand(state);
+  for (const auto &v : values) {
+    if (v) {
+      state = t.step(state, 0);
+      state = t.walk(*v, state);
+      if (!(t.accept[state] & 0x1))
+        return false;
+    }
+    state = t.stepOutOfBand(state);
+    if (!v && state == dfa::KernelDfa::kNoMatch)
+      return false;
+  }
+  return true;
+}
+
+TEST(ProfileRecord, XattrAttachmentFollowsTheKernelsWalk) {
+  std::string error;
+  // security.apparmor="trusted" user.x (any value), in record order.
+  auto a = dfa::buildAttachment("/usr/bin/foo", {"trusted", ".*"}, 1000, error);
+  ASSERT_TRUE(a) << error;
+  ASSERT_TRUE(a->dfa.hasOutOfBand);
+  dfa::KernelDfa t = dfa::compressDfa(a->dfa);
+  EXPECT_TRUE(t.headerFlags & dfa::KernelDfa::kHeaderOutOfBand);
+  EXPECT_FALSE(dfa::firstDifference(a->dfa, t)) << "compressed tables decide differently";
+  dfa::TableError terr;
+  EXPECT_TRUE(dfa::verifyKernelDfa(t, terr)) << terr.message;
+  EXPECT_EQ(a->xmatchLen, 12u);  // observed: xattrs do not count
+
+  EXPECT_TRUE(kernelAttaches(t, "/usr/bin/foo", {"trusted", "anything"}));
+  EXPECT_TRUE(kernelAttaches(t, "/usr/bin/foo", {"trusted", std::string("a\0b", 3)}));
+  EXPECT_FALSE(kernelAttaches(t, "/usr/bin/foo", {"trustedX", "v"}));
+  EXPECT_FALSE(kernelAttaches(t, "/usr/bin/foo", {std::nullopt, "v"}));  // every xattr is required
+  EXPECT_FALSE(kernelAttaches(t, "/usr/bin/foo", {"trusted", std::nullopt}));
+  EXPECT_FALSE(kernelAttaches(t, "/usr/bin/fo", {"trusted", "v"}));
+  // The path alone is accepted too: the kernel checks it before the xattrs.
+  EXPECT_EQ(t.accept[t.walk("/usr/bin/foo")], 0x1u);
+  // No byte leads where the out-of-band step does.
+  uint32_t pathEnd = a->dfa.walk("/usr/bin/foo");
+  for (unsigned b = 0; b < 256; ++b)
+    EXPECT_NE(a->dfa.step(pathEnd, static_cast<uint8_t>(b)), a->dfa.stepOutOfBand(pathEnd)) << b;
+}
+
+TEST(ProfileRecord, DifferencesPastTheOutOfBandStepHaveWitnesses) {
+  std::string error;
+  auto a = dfa::buildAttachment("/x", {"a"}, 1000, error), b = dfa::buildAttachment("/x", {"b"}, 1000, error);
+  ASSERT_TRUE(a && b) << error;
+  auto d = dfa::firstDifference(a->dfa, dfa::compressDfa(b->dfa));
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->outOfBandAt, std::vector<size_t>{2});
+  EXPECT_EQ(d->witness.substr(0, 3), std::string("/x\0", 3));
+  EXPECT_EQ(dfa::showWitness(*d).substr(0, 7), "/x\\-1\\0");
+  // The same tables with their out-of-band flags cleared decide like an
+  // attachment without xattrs there: the product walk sees the step.
+  dfa::KernelDfa cleared = dfa::compressDfa(a->dfa);
+  for (auto &base : cleared.base)
+    base &= ~dfa::KernelDfa::kOutOfBand;
+  EXPECT_TRUE(dfa::firstDifference(a->dfa, cleared));
 }
 
 TEST(ProfileRecord, IncompletePolicyIsRefused) {
@@ -326,7 +396,7 @@ void expectSameAutomaton(const char *what, const std::optional<dfa::KernelDfa> &
   if (!ours)
     return;
   auto d = dfa::firstDifference(*ours, *theirs);
-  EXPECT_FALSE(d) << where << ": " << what << " differs on '" << dfa::showBytes(d ? d->witness : "")
+  EXPECT_FALSE(d) << where << ": " << what << " differs on '" << (d ? dfa::showWitness(*d) : "")
                   << "': aasim " << (d ? d->left.accept : 0) << ", apparmor_parser " << (d ? d->right.accept : 0);
 }
 
@@ -418,6 +488,39 @@ TEST(ProfileRecordDifferential, MatchesApparmorParserWithFeaturesAll) {
       ASSERT_FALSE(records.error) << label << ": " << *records.error;
       expectSameRecords(dfa::writePolicyBlob(records.records), *theirs, label);
     }
+  }
+}
+
+// Kernels with xattr attachments (Debian 12's own feature set has them):
+// the xattr names, their order and the attachment automaton with its
+// out-of-band transitions, through aasim's writer and reader.
+const char *kXattrProfiles[] = {
+    "profile x1 /usr/bin/foo xattrs=(security.apparmor=\"trusted\" user.x) { /etc/passwd r, }\n",
+    "profile x2 /opt/** xattrs=(user.a=\"*\" user.b=\"**\" user.c=bar*) { }\nprofile x3 /opt/a { }\n",
+    "profile x4 /u*/bin/x{a,b} xattrs=(user.a=\"[^q]z\" user.b=\"{a,b}c\") {\n"
+    "  /usr/bin/c cx -> kid,\n  profile kid /usr/bin/c xattrs=(user.k=\"a\\001b\") { }\n}\n",
+    "alias /usr/bin/ -> /opt/b/,\nprofile x5 /usr/bin/x5 xattrs=(user.q=\"?\") { }\n",
+    "profile x6 xattrs=(user.a=1 user.b=2 user.c=3 user.d=4) { }\n",
+};
+
+TEST(ProfileRecordDifferential, XattrAttachmentsMatchApparmorParser) {
+  auto parser = parserOnPath();
+  if (!parser)
+    GTEST_SKIP() << "apparmor_parser not on PATH";
+  fs::path features = corpusDir() / "parser-tests" / "features_files" / "features.extended-perms-policydb";
+  if (!fs::exists(features))
+    GTEST_SKIP() << "corpus not found at " << corpusDir() << " (set AASIM_CORPUS)";
+  TempDir dir;
+  for (size_t i = 0; i < std::size(kXattrProfiles); ++i) {
+    std::string text = kXattrProfiles[i];
+    std::string file = dir.write(fmt::format("x{}.sd", i), text);
+    auto theirs = compileWithParser(*parser, "-M '" + features.string() + "'", file);
+    ASSERT_TRUE(theirs) << text << ": apparmor_parser rejects it";
+    auto c = compile(text, features.string());
+    ASSERT_TRUE(c.firstError.empty()) << text << ": " << c.firstError;
+    auto records = dfa::policyRecords(c.profiles);
+    ASSERT_FALSE(records.error) << text << ": " << *records.error;
+    expectSameRecords(dfa::writePolicyBlob(records.records), *theirs, text);
   }
 }
 

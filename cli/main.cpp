@@ -1,6 +1,8 @@
 // The `aasim` command: one executable, one subcommand per job.
 #include "compile_jobs.h"
 #include "crosscheck.h"
+#include "log_command.h"
+#include "simulate_commands.h"
 #include "dfa/compress.h"
 #include "dfa/policy_compiler.h"
 #include "dfa/policy_records.h"
@@ -47,6 +49,14 @@ void printUsage(std::FILE *to) {
              "              to FILE\n"
              "  crosscheck  compile with aasim and with apparmor_parser (-Q -S) and prove each\n"
              "              profile's file automaton equal, or print a shortest difference\n"
+             "  query       POLICY... -- PROFILE OPERATION ARGS...: the kernel's decision for one\n"
+             "              operation (e.g. -- /usr/sbin/nginx open /etc/shadow r), the rules\n"
+             "              behind it and the exec transition; exit 0 allowed, 1 denied\n"
+             "  replay      POLICY... --trace FILE...: every event of recorded audit logs or a\n"
+             "              synthetic trace (docs/traces.md) decided, with agreement for\n"
+             "              recorded events and a summary by profile\n"
+             "  log         [--json] FILE...: the AppArmor events of audit logs, parsed as\n"
+             "              libapparmor parses them\n"
              "\n"
              "options:\n"
              "  -I DIR, --Include=DIR   add DIR to the include search path (repeatable)\n"
@@ -90,6 +100,11 @@ struct CommandLine {
   std::set<WarningFlag> warnOn, warnOff;  // --warn=NAME / --warn=no-NAME
   bool werrorAll = false;
   std::set<WarningFlag> werror;           // --Werror=NAME
+  std::vector<std::string> rest;          // query: the words after --
+  std::vector<std::string> traces;        // replay --trace FILE
+  std::optional<std::string> traceFormat; // replay --format NAME
+  bool json = false;                      // query/replay --json
+  aasim::simulator::AuditMode auditMode = aasim::simulator::AuditMode::Normal;
 };
 
 constexpr WarningFlag kAllWarnings[] = {WarningFlag::RuleNotEnforced, WarningFlag::RuleDowngraded,
@@ -204,6 +219,38 @@ bool parseArgs(int argc, char **argv, CommandLine &cl) {
     } else if ((r = value("warn", "", v))) {
       if (r < 0 || !parseWarnList(v, cl))
         return false;
+    } else if (a == "--") {
+      cl.rest.assign(argv + i + 1, argv + argc);
+      break;
+    } else if ((r = value("trace", "", v))) {
+      if (r < 0)
+        return false;
+      cl.traces.push_back(v);
+    } else if ((r = value("format", "", v))) {
+      if (r < 0)
+        return false;
+      cl.traceFormat = v;
+    } else if ((r = value("audit-mode", "", v))) {
+      using aasim::simulator::AuditMode;
+      if (r < 0)
+        return false;
+      static const std::pair<const char *, AuditMode> kModes[] = {{"normal", AuditMode::Normal},
+                                                                  {"quiet_denied", AuditMode::QuietDenied},
+                                                                  {"quiet", AuditMode::Quiet},
+                                                                  {"noquiet", AuditMode::NoQuiet},
+                                                                  {"all", AuditMode::All}};
+      bool found = false;
+      for (auto [name, mode] : kModes)
+        if (v == name) {
+          cl.auditMode = mode;
+          found = true;
+        }
+      if (!found) {
+        fmt::print(stderr, "aasim: unknown audit mode '{}' (normal, quiet_denied, quiet, noquiet, all)\n", v);
+        return false;
+      }
+    } else if (a == "--json") {
+      cl.json = true;
     } else if (a == "--stats") {
       cl.stats = true;
     } else if (a == "--Werror") {
@@ -271,7 +318,7 @@ bool parseArgs(int argc, char **argv, CommandLine &cl) {
     fmt::print(stderr, "aasim: -S and -o both name where the policy goes; give one\n");
     return false;
   }
-  if (cl.files.empty())
+  if (cl.files.empty() && cl.command != "query" && cl.command != "replay")
     cl.files.push_back("-");  // like apparmor_parser, read the policy from stdin
   cl.options.warnings = warningPolicy(cl);
   return true;
@@ -428,6 +475,9 @@ struct Checker {
 };
 
 int run(int argc, char **argv) {
+  // `log` takes only its own few options.
+  if (argc >= 2 && std::string(argv[1]) == "log")
+    return aasim::cli::runLogCommand(std::vector<std::string>(argv + 2, argv + argc));
   CommandLine cl;
   if (!parseArgs(argc, argv, cl))
     return kExitUsage;
@@ -440,6 +490,19 @@ int run(int argc, char **argv) {
     for (const auto &file : cl.files)
       status = std::max(status, aasim::cli::crosscheck(file, options));
     return status;
+  }
+  if (cl.command == "query" || cl.command == "replay") {
+    aasim::cli::SimulateCommand sc;
+    sc.frontend = cl.options;
+    sc.compile = cl.compile;
+    sc.policyFiles = cl.files;
+    sc.operation = cl.rest;
+    sc.traces = cl.traces;
+    sc.format = cl.traceFormat;
+    sc.json = cl.json;
+    sc.quiet = cl.quiet;
+    sc.decide.auditMode = cl.auditMode;
+    return cl.command == "query" ? aasim::cli::runQuery(sc) : aasim::cli::runReplay(sc);
   }
   if (cl.command != "check" && cl.command != "preprocess" && cl.command != "names" && cl.command != "compile") {
     fmt::print(stderr, "aasim: unknown command '{}'\n", cl.command);

@@ -51,15 +51,30 @@ std::optional<unsigned> networkFamilyNumber(std::string_view name) {
   return static_cast<unsigned>(it - kFamilies.begin());
 }
 
+namespace {
+constexpr std::pair<std::string_view, unsigned> kSocketTypes[] = {
+    {"stream", 1}, {"dgram", 2}, {"raw", 3}, {"rdm", 4}, {"seqpacket", 5}, {"dccp", 6}, {"packet", 10},
+    // protocol names stand for the type they imply
+    {"tcp", 1}, {"udp", 2}, {"icmp", 3}};
+} // namespace
+
 std::optional<unsigned> socketTypeNumber(std::string_view name) {
-  static constexpr std::pair<std::string_view, unsigned> kTypes[] = {
-      {"stream", 1}, {"dgram", 2}, {"raw", 3}, {"rdm", 4}, {"seqpacket", 5}, {"dccp", 6}, {"packet", 10},
-      // protocol names stand for the type they imply
-      {"tcp", 1}, {"udp", 2}, {"icmp", 3}};
-  for (auto [n, v] : kTypes)
+  for (auto [n, v] : kSocketTypes)
     if (n == name)
       return v;
   return std::nullopt;
+}
+
+std::string networkFamilyName(unsigned family) {
+  return family < kFamilies.size() && !kFamilies[family].empty() ? std::string(kFamilies[family])
+                                                                 : std::to_string(family);
+}
+
+std::string socketTypeName(unsigned type) {
+  for (auto [n, v] : kSocketTypes)
+    if (v == type)
+      return std::string(n);
+  return std::to_string(type);
 }
 
 std::vector<std::pair<unsigned, unsigned>> networkEntries(const frontend::ast::ClassRule &r) {

@@ -10,6 +10,7 @@
 #include "frontend/ast.h"
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -26,6 +27,11 @@ std::optional<unsigned> networkFamilyNumber(std::string_view name);
 /// The number of a socket type name (`stream` 1, `dgram` 2, ...; a
 /// protocol name gives the type it implies: `tcp` 1).
 std::optional<unsigned> socketTypeNumber(std::string_view name);
+
+/// The names of a family and a socket type number (the number itself when
+/// there is none), as audit records spell them.
+std::string networkFamilyName(unsigned family);
+std::string socketTypeName(unsigned type);
 
 /// The (family, type) pairs one `network` rule covers, sorted and unique:
 /// `network,` every family with each of the 16 types a type mask holds;

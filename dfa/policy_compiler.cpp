@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace aasim::dfa {
 
 using namespace frontend;
@@ -200,11 +202,17 @@ private:
 
 } // namespace
 
-std::vector<size_t> rulesMatching(const RuleSet &set, const std::string &input) {
+std::vector<size_t> rulesMatching(const RuleSet &set, const std::string &input, const Dfa *automaton) {
   std::vector<size_t> out;
-  for (size_t i = 0; i < set.rules.size(); ++i)
+  const std::vector<uint32_t> *flags = nullptr;
+  if (automaton)
+    flags = &automaton->acceptFlags[automaton->walk(input)];
+  for (size_t i = 0; i < set.rules.size(); ++i) {
+    if (flags && !std::binary_search(flags->begin(), flags->end(), set.rules[i].flag))
+      continue;
     if (ruleMatches(set, i, input))
       out.push_back(i);
+  }
   return out;
 }
 

@@ -42,8 +42,10 @@ struct CompiledProfile {
 };
 
 /// The rules of `set` that match `input` on their own (rules share flags in
-/// the automaton, so naming them takes a match per rule).
-std::vector<size_t> rulesMatching(const RuleSet &set, const std::string &input);
+/// the automaton, so naming them takes a match per rule). With `automaton`,
+/// the set's own automaton, only rules whose flag reaches the state of
+/// `input` are tried.
+std::vector<size_t> rulesMatching(const RuleSet &set, const std::string &input, const Dfa *automaton = nullptr);
 
 /// Compiles every profile; problems become errors in `diags` (with the
 /// rules' locations), and failing profiles are left out of the result.

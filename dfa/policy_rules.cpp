@@ -32,6 +32,22 @@ PolicyFeatures PolicyFeatures::from(const Features &f) {
   return p;
 }
 
+std::optional<unsigned> signalNumber(const std::string &name) {
+  static constexpr std::pair<std::string_view, unsigned> kSignals[] = {
+      {"hup", 1},     {"int", 2},     {"quit", 3},   {"ill", 4},    {"trap", 5},    {"abrt", 6},   {"bus", 7},
+      {"fpe", 8},     {"kill", 9},    {"usr1", 10},  {"segv", 11},  {"usr2", 12},   {"pipe", 13},  {"alrm", 14},
+      {"term", 15},   {"stkflt", 16}, {"chld", 17},  {"cont", 18},  {"stop", 19},   {"stp", 20},   {"tstp", 20},
+      {"ttin", 21},   {"ttou", 22},   {"urg", 23},   {"xcpu", 24},  {"xfsz", 25},   {"vtalrm", 26}, {"prof", 27},
+      {"winch", 28},  {"io", 29},     {"poll", 29},  {"pwr", 30},   {"sys", 31},    {"emt", 32},   {"exists", 35}};
+  constexpr unsigned kRtBase = 128;
+  if (name.rfind("rtmin+", 0) == 0)
+    return kRtBase + static_cast<unsigned>(std::strtoul(name.c_str() + 6, nullptr, 10));
+  for (auto [n, v] : kSignals)
+    if (n == name)
+      return v;
+  return std::nullopt;
+}
+
 namespace {
 
 // Class bytes (kernel-semantics.md §3.3).
@@ -63,22 +79,6 @@ constexpr unsigned kCmdAddr = 1, kCmdListen = 2, kCmdOpt = 4;
 uint32_t mapNetPerms(uint32_t p) {
   return (p & 0x7f) | ((p & (kNetSetattr | kNetGetattr)) << 6) | ((p & (kNetAccept | kNetBind | kNetListen)) >> 4) |
          ((p & kNetOpt) >> 5);
-}
-
-std::optional<unsigned> signalNumber(const std::string &name) {
-  static constexpr std::pair<std::string_view, unsigned> kSignals[] = {
-      {"hup", 1},     {"int", 2},     {"quit", 3},   {"ill", 4},    {"trap", 5},    {"abrt", 6},   {"bus", 7},
-      {"fpe", 8},     {"kill", 9},    {"usr1", 10},  {"segv", 11},  {"usr2", 12},   {"pipe", 13},  {"alrm", 14},
-      {"term", 15},   {"stkflt", 16}, {"chld", 17},  {"cont", 18},  {"stop", 19},   {"stp", 20},   {"tstp", 20},
-      {"ttin", 21},   {"ttou", 22},   {"urg", 23},   {"xcpu", 24},  {"xfsz", 25},   {"vtalrm", 26}, {"prof", 27},
-      {"winch", 28},  {"io", 29},     {"poll", 29},  {"pwr", 30},   {"sys", 31},    {"emt", 32},   {"exists", 35}};
-  constexpr unsigned kRtBase = 128;
-  if (name.rfind("rtmin+", 0) == 0)
-    return kRtBase + static_cast<unsigned>(std::strtoul(name.c_str() + 6, nullptr, 10));
-  for (auto [n, v] : kSignals)
-    if (n == name)
-      return v;
-  return std::nullopt;
 }
 
 std::string hexByte(unsigned b) { return fmt::format("\\x{:02x}", b & 0xff); }

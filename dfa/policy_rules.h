@@ -39,6 +39,10 @@ struct PolicyLowering {
   std::optional<std::string> incomplete;
 };
 
+/// AppArmor's number of a signal name as rules write it (`term` 15,
+/// `rtmin+2` 130, `exists` 35); nullopt for an unknown name.
+std::optional<unsigned> signalNumber(const std::string &name);
+
 /// Lowers the class rules of one profile body (not its children).
 /// pivot_root targets take slots of `xtable`, the profile's transition
 /// table, after those its file rules took.

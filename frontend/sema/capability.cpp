@@ -33,6 +33,10 @@ int capabilityNumber(const std::string &name, const Features &features) {
   return -1;
 }
 
+std::string capabilityName(unsigned number) {
+  return number < kCapabilities.size() ? std::string(kCapabilities[number]) : std::to_string(number);
+}
+
 void checkCapability(const CapabilityRule &r, Context &cx) {
   if (r.prefix.owner != OwnerQual::Unspecified)
     return cx.error(r.prefix.loc, "owner conditional not allowed on capability rules");

@@ -92,6 +92,8 @@ void checkFeatureSupport(const ast::ClassRule &r, Context &cx, std::set<std::str
 /// The bit number of a capability name: the built-in table, then the
 /// feature set's caps/mask; -1 when neither knows it.
 int capabilityNumber(const std::string &name, const Features &features);
+/// The built-in name of a capability number (the number itself beyond the table).
+std::string capabilityName(unsigned number);
 
 /// Runs every check over a parsed policy.
 void analyze(const ast::Policy &policy, const VariableTable &vars, const Features &features, Diagnostics &diags);

@@ -1,0 +1,163 @@
+#include "decision_output.h"
+
+#include "policy_loader.h"
+#include "simulator/operation_syntax.h"
+
+#include "dfa/network_table.h"
+
+#include <fmt/format.h>
+
+namespace aasim::cli {
+
+using namespace simulator;
+
+std::string jsonString(std::string_view s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c >= 0x20 && c < 0x7f) {
+      out += static_cast<char>(c);
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else {
+      out += fmt::format("\\u{:04x}", c);
+    }
+  }
+  return out + "\"";
+}
+
+std::string requestName(const Request &r) {
+  return std::visit(
+      [](const auto &x) -> std::string {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, FileRequest>)
+          return x.path;
+        else if constexpr (std::is_same_v<T, LinkRequest>)
+          return x.path + " -> " + x.target;
+        else if constexpr (std::is_same_v<T, RenameRequest>)
+          return x.from + " -> " + x.to;
+        else if constexpr (std::is_same_v<T, ExecRequest>)
+          return x.path;
+        else if constexpr (std::is_same_v<T, CapabilityRequest>)
+          return capabilityName(x.cap);
+        else if constexpr (std::is_same_v<T, NetworkRequest>)
+          return fmt::format("{} {}{}", dfa::networkFamilyName(x.family), dfa::socketTypeName(x.type),
+                             x.protocol ? fmt::format(" protocol={}", x.protocol) : std::string());
+        else if constexpr (std::is_same_v<T, SignalRequest>)
+          return fmt::format("{} peer={}", x.signal, x.peer);
+        else if constexpr (std::is_same_v<T, PtraceRequest>)
+          return x.peer;
+        else if constexpr (std::is_same_v<T, MountRequest>)
+          return x.kind == MountRequest::Kind::Mount ? x.device + " -> " + x.mountPoint
+                 : x.kind == MountRequest::Kind::Umount ? x.mountPoint
+                                                        : x.mountPoint + " put_old=" + x.device;
+        else if constexpr (std::is_same_v<T, DbusRequest>)
+          return fmt::format("bus={} name={} path={} interface={} member={}", x.bus, x.name, x.path, x.interface,
+                             x.member);
+        else
+          return x.target;
+      },
+      r);
+}
+
+namespace {
+
+std::string showName(std::string_view s) {
+  std::string out;
+  for (unsigned char c : s)
+    out += c >= 0x20 && c < 0x7f ? std::string(1, static_cast<char>(c)) : fmt::format("\\x{:02x}", c);
+  return out;
+}
+
+// The rule as written: its source line, trimmed (the origin's own text
+// when the line is not available).
+std::string ruleText(const frontend::SourceManager &sm, const dfa::RuleOrigin &o) {
+  if (!o.loc.valid())
+    return o.text;
+  std::string_view line = sm.lineText(o.loc);
+  size_t b = line.find_first_not_of(" \t"), e = line.find_last_not_of(" \t\r");
+  return b == std::string_view::npos ? o.text : std::string(line.substr(b, e - b + 1));
+}
+
+} // namespace
+
+std::string decisionText(const frontend::SourceManager &sm, const Request &request, const Decision &d,
+                         const EventContext &ctx, bool withRules) {
+  std::string out;
+  if (ctx.line)
+    out += fmt::format("{}: ", *ctx.line);
+  if (ctx.pid)
+    out += fmt::format("pid {} ", *ctx.pid);
+  out += fmt::format("{} {} {}", d.profile, d.operation, showName(requestName(request)));
+  std::string requested = policyMaskString(request, d.requested);
+  if (!requested.empty())
+    out += fmt::format(" {}", requested);
+  out += fmt::format(": {}", d.verdict == Verdict::Allow ? "allow" : "deny");
+  if (d.log != LogKind::None)
+    out += fmt::format(" (log {})", logKindName(d.log));
+  if (d.transition)
+    out += fmt::format(" -> {} [{}{}{}]", d.transition->target, d.transition->mode, d.transition->scrub ? ", scrub" : "",
+                       d.transition->fallback ? ", fallback" : "");
+  if (!d.info.empty())
+    out += fmt::format(" info=\"{}\"", d.info);
+  if (ctx.recorded)
+    out += fmt::format(" recorded {}{}", *ctx.recorded,
+                       ctx.agrees ? (*ctx.agrees ? " (agrees)" : " (DISAGREES)") : "");
+  out += "\n";
+  if (withRules)
+    for (const auto &r : d.rules)
+      out += fmt::format("  {} {}: {}\n", r.denies ? "deny by" : "granted by", describeLocation(sm, r.origin.loc),
+                         ruleText(sm, r.origin));
+  return out;
+}
+
+std::string decisionJson(const frontend::SourceManager &sm, const Request &request, const Decision &d,
+                         const EventContext &ctx) {
+  std::string out = "{";
+  auto field = [&](const char *name, const std::string &jsonValue) {
+    if (out.size() > 1)
+      out += ",";
+    out += fmt::format("\"{}\":{}", name, jsonValue);
+  };
+  if (ctx.line)
+    field("line", std::to_string(*ctx.line));
+  if (ctx.pid)
+    field("pid", std::to_string(*ctx.pid));
+  field("profile", jsonString(d.profile));
+  field("operation", jsonString(d.operation));
+  field("class", jsonString(requestClass(request)));
+  field("name", jsonString(requestName(request)));
+  field("requested", jsonString(policyMaskString(request, d.requested)));
+  field("denied", jsonString(policyMaskString(request, d.denied)));
+  field("decision", jsonString(d.verdict == Verdict::Allow ? "allow" : "deny"));
+  field("log", jsonString(logKindName(d.log)));
+  if (d.error)
+    field("errno", std::to_string(d.error));
+  if (!d.info.empty())
+    field("info", jsonString(d.info));
+  std::string rules = "[";
+  for (const auto &r : d.rules) {
+    if (rules.size() > 1)
+      rules += ",";
+    rules += fmt::format("{{\"location\":{},\"rule\":{},\"effect\":{}}}", jsonString(describeLocation(sm, r.origin.loc)),
+                         jsonString(ruleText(sm, r.origin)), jsonString(r.denies ? "deny" : "allow"));
+  }
+  field("rules", rules + "]");
+  if (d.transition)
+    field("transition", fmt::format("{{\"mode\":{},\"target\":{},\"scrub\":{},\"fallback\":{}}}",
+                                    jsonString(d.transition->mode), jsonString(d.transition->target),
+                                    d.transition->scrub ? "true" : "false", d.transition->fallback ? "true" : "false"));
+  else
+    field("transition", "null");
+  if (ctx.recorded)
+    field("recorded", jsonString(*ctx.recorded));
+  if (ctx.agrees)
+    field("agrees", *ctx.agrees ? "true" : "false");
+  return out + "}";
+}
+
+} // namespace aasim::cli

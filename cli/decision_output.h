@@ -1,0 +1,34 @@
+// How the simulator commands show a decision: one text line (with the
+// responsible rules beneath it), or one JSON object.
+#pragma once
+
+#include "frontend/source_manager.h"
+#include "simulator/decision.h"
+
+#include <optional>
+#include <string>
+
+namespace aasim::cli {
+
+/// What an event says besides the decision: where it came from and, for
+/// recorded events, what the kernel logged then.
+struct EventContext {
+  std::optional<size_t> line;
+  std::optional<long> pid;
+  std::optional<std::string> recorded;  // DENIED, ALLOWED, AUDIT
+  std::optional<bool> agrees;           // prediction matches the record
+};
+
+/// The name an operation acts on (path, capability, peer, ...).
+std::string requestName(const simulator::Request &r);
+
+std::string decisionText(const frontend::SourceManager &sm, const simulator::Request &request,
+                         const simulator::Decision &d, const EventContext &ctx, bool withRules);
+std::string decisionJson(const frontend::SourceManager &sm, const simulator::Request &request,
+                         const simulator::Decision &d, const EventContext &ctx);
+
+/// A JSON string literal (quotes included); bytes that are not printable
+/// ASCII become \u00XX.
+std::string jsonString(std::string_view s);
+
+} // namespace aasim::cli

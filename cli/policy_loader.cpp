@@ -1,0 +1,107 @@
+#include "policy_loader.h"
+
+#include "simulator/compiled_policy.h"
+#include "frontend/include_resolver.h"
+
+#include <fmt/format.h>
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
+namespace aasim::cli {
+
+using namespace frontend;
+
+bool looksLikeBinaryPolicy(std::string_view bytes) {
+  static constexpr std::string_view kMagic("\x04\x08\x00version", 10);
+  return bytes.substr(0, kMagic.size()) == kMagic;
+}
+
+std::string describeLocation(const SourceManager &sm, SourceLoc loc) {
+  if (!loc.valid())
+    return "<no location>";
+  LineCol lc = sm.lineCol(loc);
+  return fmt::format("{}:{}:{}", sm.path(loc.file), lc.line, lc.col);
+}
+
+namespace {
+
+bool isDirectory(const std::string &path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool loadBinary(const std::string &file, const std::string &bytes, simulator::LoadedPolicy &out) {
+  dfa::BlobReadResult r = dfa::readPolicyBlob(bytes);
+  if (r.error) {
+    fmt::print(stderr, "aasim: error: {}: binary policy unreadable at byte {}: {}\n", file, r.error->offset,
+               r.error->message);
+    return false;
+  }
+  for (const auto &record : r.profiles)
+    out.add(simulator::loadProfile(record));
+  return true;
+}
+
+bool loadSource(Frontend &fe, const std::string &file, const PolicyLoadOptions &options,
+                simulator::LoadedPolicy &out) {
+  LoadedFile f = fe.loadPath(file);
+  for (size_t i = f.firstDiagnostic; i < f.endDiagnostic; ++i) {
+    const Diagnostic &d = fe.diagnostics().items()[i];
+    if (d.severity == Severity::Error || !options.quiet)
+      fmt::print(stderr, "{}", renderDiagnostic(fe.sources(), d));
+  }
+  if (!f.accepted || !f.policy)
+    return false;
+  dfa::CompileOptions co = options.compile;
+  co.records = true;
+  co.kernelStacks = fe.features().has("domain/stack");
+  Diagnostics diags;
+  std::vector<dfa::CompiledProfile> compiled = dfa::compilePolicy(*f.policy, f.vars, diags, co);
+  for (const auto &d : diags.items())
+    if (d.severity == Severity::Error || !options.quiet)
+      fmt::print(stderr, "{}", renderDiagnostic(fe.sources(), d));
+  if (diags.hasErrors())
+    return false;
+  std::string error;
+  if (!simulator::addCompiledProfiles(std::move(compiled), out, error)) {
+    fmt::print(stderr, "aasim: error: {}: {}\n", file, error);
+    return false;
+  }
+  return true;
+}
+
+} // namespace
+
+bool loadPolicyFiles(Frontend &fe, const std::vector<std::string> &files, const PolicyLoadOptions &options,
+                     simulator::LoadedPolicy &out) {
+  bool ok = true;
+  for (const std::string &file : files) {
+    if (isDirectory(file)) {
+      std::vector<std::string> inner;
+      for (const auto &name : sortedDirectoryNames(file)) {
+        bool loud = false;
+        std::string full = file + (file.back() == '/' ? "" : "/") + name;
+        if (!isIgnoredIncludeName(name, loud) && !isDirectory(full))
+          inner.push_back(full);
+      }
+      ok = loadPolicyFiles(fe, inner, options, out) && ok;
+      continue;
+    }
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+      fmt::print(stderr, "aasim: error: cannot read '{}': {}\n", file, std::strerror(errno));
+      ok = false;
+      continue;
+    }
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    ok = (looksLikeBinaryPolicy(bytes) ? loadBinary(file, bytes, out) : loadSource(fe, file, options, out)) && ok;
+  }
+  return ok;
+}
+
+} // namespace aasim::cli

@@ -1,0 +1,33 @@
+// Policy for the simulator commands (query, replay): source files are
+// compiled by aasim into the records the kernel would load, keeping each
+// profile's rules for explanations; binary policy files (apparmor_parser
+// -S output, or aasim's) are read as they are.
+#pragma once
+
+#include "dfa/policy_compiler.h"
+#include "frontend/frontend.h"
+#include "simulator/loaded_policy.h"
+
+#include <string>
+#include <vector>
+
+namespace aasim::cli {
+
+struct PolicyLoadOptions {
+  dfa::CompileOptions compile;
+  bool quiet = false;  // no warnings on stderr
+};
+
+/// Loads every file (a directory: its profile files) into `out`. Problems
+/// are printed to stderr (with file:line:col for source); false when a
+/// file could not be read or was rejected.
+bool loadPolicyFiles(frontend::Frontend &fe, const std::vector<std::string> &files, const PolicyLoadOptions &options,
+                     simulator::LoadedPolicy &out);
+
+/// True when `bytes` start like binary policy (a "version" element).
+bool looksLikeBinaryPolicy(std::string_view bytes);
+
+/// "file:line:col" of a rule's origin.
+std::string describeLocation(const frontend::SourceManager &sm, frontend::SourceLoc loc);
+
+} // namespace aasim::cli

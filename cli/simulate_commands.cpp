@@ -1,0 +1,193 @@
+#include "simulate_commands.h"
+
+#include "decision_output.h"
+#include "policy_loader.h"
+#include "simulator/operation_syntax.h"
+#include "simulator/replay.h"
+#include "simulator/synthetic_trace.h"
+
+#include <unistd.h>
+
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include <fmt/format.h>
+
+namespace aasim::cli {
+
+namespace {
+
+constexpr int kExitAllowed = 0, kExitDenied = 1, kExitUsage = 2;
+
+// The compile options the simulator needs: the records of the target
+// kernel's feature set (-M), or 3.0.8's built-in one without it.
+dfa::CompileOptions compileOptionsFor(const SimulateCommand &c, const frontend::Frontend &fe) {
+  dfa::CompileOptions o = c.compile;
+  if (c.frontend.featuresFile) {
+    o.features = dfa::PolicyFeatures::from(fe.features());
+    o.recordFeatures = dfa::RecordFeatures::from(fe.features());
+  }
+  return o;
+}
+
+} // namespace
+
+int runQuery(const SimulateCommand &c) {
+  if (c.policyFiles.empty() || c.operation.size() < 2) {
+    fmt::print(stderr, "usage: aasim query [-I DIR]... [-M FEATURES] [--json] POLICY... -- PROFILE OPERATION ARGS...\n"
+                       "  e.g. aasim query /etc/apparmor.d/usr.sbin.nginx -- /usr/sbin/nginx open /etc/shadow r\n");
+    return kExitUsage;
+  }
+  std::string error;
+  auto fe = frontend::Frontend::create(c.frontend, error);
+  if (!fe) {
+    fmt::print(stderr, "aasim: {}\n", error);
+    return kExitUsage;
+  }
+  simulator::LoadedPolicy policy;
+  if (!loadPolicyFiles(*fe, c.policyFiles, {compileOptionsFor(c, *fe), c.quiet}, policy))
+    return kExitUsage;
+  std::vector<std::string> words(c.operation.begin() + 1, c.operation.end());
+  auto request = simulator::parseOperation(words, error);
+  if (!request) {
+    fmt::print(stderr, "aasim: error: {}\n", error);
+    return kExitUsage;
+  }
+  const std::string &label = c.operation[0];
+  simulator::Decision d = simulator::decide(policy, label, *request, c.decide);
+  if (c.json)
+    fmt::print("{}\n", decisionJson(fe->sources(), *request, d, {}));
+  else
+    fmt::print("{}", decisionText(fe->sources(), *request, d, {}, /*withRules=*/true));
+  return d.verdict == simulator::Verdict::Allow ? kExitAllowed : kExitDenied;
+}
+
+namespace {
+
+// Recorded audit logs as trace events. TEMPORARY until the log parser lands.
+bool readRecordedTrace(const std::string &, std::vector<simulator::TraceEvent> &,
+                       std::vector<simulator::TraceProblem> &, size_t &) {
+  fmt::print(stderr, "aasim: error: recorded audit logs are not read yet\n");
+  return false;
+}
+
+struct TraceInput {
+  std::string name;
+  std::vector<simulator::TraceEvent> events;
+  std::vector<simulator::TraceProblem> problems;
+  size_t skipped = 0;  // lines that are not AppArmor events (recorded logs)
+};
+
+bool readTrace(const std::string &file, const std::optional<std::string> &format, TraceInput &out) {
+  out.name = file == "-" ? "<stdin>" : file;
+  std::string text;
+  if (file == "-") {
+    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  } else {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+      fmt::print(stderr, "aasim: error: cannot read trace '{}'\n", file);
+      return false;
+    }
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  std::string firstLine;
+  {
+    std::istringstream lines(text);
+    while (std::getline(lines, firstLine))
+      if (firstLine.find_first_not_of(" \t\r") != std::string::npos)
+        break;
+  }
+  std::string kind = format ? *format : simulator::looksSynthetic(firstLine) ? "synthetic" : "audit";
+  if (kind == "synthetic") {
+    std::istringstream in(text);
+    simulator::SyntheticTrace t = simulator::readSyntheticTrace(in);
+    out.events = std::move(t.events);
+    out.problems = std::move(t.problems);
+    return true;
+  }
+  if (kind == "audit")
+    return readRecordedTrace(text, out.events, out.problems, out.skipped);
+  fmt::print(stderr, "aasim: error: unknown trace format '{}' (synthetic, audit)\n", kind);
+  return false;
+}
+
+} // namespace
+
+int runReplay(const SimulateCommand &c) {
+  if (c.policyFiles.empty() || c.traces.empty()) {
+    fmt::print(stderr, "usage: aasim replay [-I DIR]... [-M FEATURES] [--json] [--format synthetic|audit] POLICY... "
+                       "--trace FILE...\n");
+    return kExitUsage;
+  }
+  std::string error;
+  auto fe = frontend::Frontend::create(c.frontend, error);
+  if (!fe) {
+    fmt::print(stderr, "aasim: {}\n", error);
+    return kExitUsage;
+  }
+  simulator::LoadedPolicy policy;
+  if (!loadPolicyFiles(*fe, c.policyFiles, {compileOptionsFor(c, *fe), c.quiet}, policy))
+    return kExitUsage;
+
+  const bool progress = isatty(2);
+  std::map<std::pair<std::string, std::string>, size_t> summary;  // (profile, decision) -> events
+  size_t events = 0, recorded = 0, agreeing = 0, problems = 0, skipped = 0;
+  int status = 0;
+  for (const std::string &file : c.traces) {
+    TraceInput trace;
+    if (!readTrace(file, c.format, trace))
+      return kExitUsage;
+    for (const auto &p : trace.problems)
+      fmt::print(stderr, "{}:{}: error: {}\n", trace.name, p.line, p.message);
+    problems += trace.problems.size();
+    skipped += trace.skipped;
+    simulator::Replayer replayer(policy, c.decide);
+    for (const auto &e : trace.events) {
+      simulator::ReplayStep step = replayer.step(e);
+      if (!step.decision)
+        continue;
+      ++events;
+      const simulator::Decision &d = *step.decision;
+      simulator::Request request = e.request ? *e.request : simulator::Request(simulator::ExecRequest{e.exe, true, {}});
+      EventContext ctx{e.line, e.pid, e.recorded, step.agrees};
+      if (step.agrees) {
+        ++recorded;
+        agreeing += *step.agrees;
+      }
+      std::string decisionWord = d.verdict == simulator::Verdict::Allow ? "allow" : "deny";
+      if (d.log != simulator::LogKind::None)
+        decisionWord += std::string(" ") + simulator::logKindName(d.log);
+      ++summary[{d.profile, decisionWord}];
+      if (c.json)
+        fmt::print("{}\n", decisionJson(fe->sources(), request, d, ctx));
+      else
+        fmt::print("{}", decisionText(fe->sources(), request, d, ctx, /*withRules=*/false));
+      if (progress && events % 100000 == 0)
+        fmt::print(stderr, "aasim: {} events replayed\r", events);
+    }
+  }
+  if (c.json) {
+    for (const auto &[key, n] : summary)
+      fmt::print(stderr, "summary: profile {} {}: {}\n", key.first, key.second, n);
+  } else {
+    fmt::print("\nsummary:\n");
+    for (const auto &[key, n] : summary)
+      fmt::print("  {} {}: {}\n", key.first, key.second, n);
+  }
+  fmt::print(stderr, "aasim: {} events replayed", events);
+  if (recorded)
+    fmt::print(stderr, ", {}/{} recorded events agree with the prediction", agreeing, recorded);
+  if (skipped)
+    fmt::print(stderr, ", {} lines without AppArmor events skipped", skipped);
+  if (problems)
+    fmt::print(stderr, ", {} malformed lines", problems);
+  fmt::print(stderr, "\n");
+  if (problems || agreeing != recorded)
+    status = 1;
+  return status;
+}
+
+} // namespace aasim::cli

@@ -1,0 +1,32 @@
+#include "compiled_policy.h"
+
+#include "dfa/policy_records.h"
+
+#include <memory>
+
+namespace aasim::simulator {
+
+bool addCompiledProfiles(std::vector<dfa::CompiledProfile> compiled, LoadedPolicy &out, std::string &error) {
+  dfa::RecordsResult records = dfa::policyRecords(compiled);
+  if (records.error) {
+    error = *records.error;
+    return false;
+  }
+  std::vector<size_t> order = dfa::recordOrder(compiled);
+  for (size_t i = 0; i < order.size(); ++i) {
+    dfa::CompiledProfile &cp = compiled[order[i]];
+    LoadedProfile p = loadProfile(records.records[i]);
+    p.name = cp.name;  // the full hierarchical name, whatever 3.0.8 writes for grandchildren
+    auto sources = std::make_shared<RuleSources>();
+    sources->fileRules = std::move(cp.fileRules);
+    sources->policyRules = std::move(cp.policyRules);
+    if (!sources->fileRules.rules.empty())
+      sources->fileDfa = std::move(cp.fileDfa);
+    sources->policyDfa = std::move(cp.policyDfa);
+    p.sources = std::move(sources);
+    out.add(std::move(p));
+  }
+  return true;
+}
+
+} // namespace aasim::simulator

@@ -1,0 +1,366 @@
+#include "decision.h"
+
+#include "exec.h"
+#include "kernel_checks.h"
+#include "kernel_perms.h"
+
+#include "dfa/policy_compiler.h"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+
+namespace aasim::simulator {
+
+namespace {
+
+// Policy-automaton classes (kernel-semantics.md §3.3).
+constexpr uint8_t kClassMount = 7, kClassPtrace = 9, kClassSignal = 10, kClassNet = 14, kClassLabel = 16,
+                  kClassDbus = 32;
+constexpr uint32_t kMayMount = 0x2, kMayUmount = 0x4, kMayPivotRoot = 0x1, kMountContinue = 0x40;
+
+struct ParsedLabel {
+  std::optional<std::string> ns;
+  std::string name;
+};
+
+// ":ns:name", "name", "name (enforce)" (as /proc/*/attr/current shows it).
+ParsedLabel parseLabel(std::string_view label) {
+  ParsedLabel out;
+  if (size_t sp = label.rfind(" ("); sp != std::string_view::npos && label.back() == ')')
+    label = label.substr(0, sp);
+  if (label.size() > 1 && label[0] == ':') {
+    size_t end = label.find(':', 1);
+    if (end != std::string_view::npos) {
+      out.ns = std::string(label.substr(1, end - 1));
+      label = label.substr(end + 1);
+      if (label.rfind("//", 0) == 0)
+        label.remove_prefix(2);
+    }
+  }
+  out.name = std::string(label);
+  return out;
+}
+
+// The rules of a set whose regex matches `input` on their own and whose
+// permissions (as the kernel reads them, `kernelBits`) concern `request`.
+template <class ToKernel>
+void attribute(const dfa::RuleSet &set, const std::optional<dfa::Dfa> &automaton, const std::string &input,
+               uint32_t request, ToKernel kernelBits, Decision &d) {
+  for (size_t i : dfa::rulesMatching(set, input, automaton ? &*automaton : nullptr)) {
+    const dfa::RuleFlag &f = set.flags[set.rules[i].flag];
+    if (request && !(kernelBits(f.perms) & request))
+      continue;
+    d.rules.push_back({set.origins[i], f.mode == dfa::FlagMode::Deny});
+  }
+}
+
+class Decider {
+public:
+  Decider(const LoadedPolicy &policy, const DecideOptions &options) : policy_(policy), options_(options) {}
+
+  Decision operator()(const std::string &label, const Request &request) {
+    ParsedLabel l = parseLabel(label);
+    const LoadedProfile *profile = l.name == "unconfined" ? nullptr : policy_.find(l.name, l.ns);
+    Decision d;
+    d.profile = profile ? profile->name : "unconfined";
+    explain_ = options_.explain;
+    if (!profile && l.name != "unconfined") {
+      d.info = fmt::format("profile '{}' is not loaded; treated as unconfined", l.name);
+    }
+    if (const auto *exec = std::get_if<ExecRequest>(&request)) {
+      Decision e = decideExec(policy_, confined(profile) ? profile : nullptr, l.ns, *exec, options_);
+      if (!d.info.empty() && e.info.empty())
+        e.info = d.info;
+      return e;
+    }
+    d.operation = operationOf(request);
+    if (!confined(profile))
+      return d;  // unconfined: nothing is mediated
+    std::visit([&](const auto &r) { decideOne(*profile, r, d); }, request);
+    return d;
+  }
+
+private:
+  static bool confined(const LoadedProfile *p) { return p && p->mode != ProfileMode::Unconfined; }
+
+  static std::string operationOf(const Request &r) {
+    return std::visit(
+        [](const auto &x) -> std::string {
+          using T = std::decay_t<decltype(x)>;
+          if constexpr (std::is_same_v<T, FileRequest> || std::is_same_v<T, NetworkRequest>)
+            return x.operation;
+          else if constexpr (std::is_same_v<T, LinkRequest>)
+            return "link";
+          else if constexpr (std::is_same_v<T, RenameRequest>)
+            return "rename";
+          else if constexpr (std::is_same_v<T, CapabilityRequest>)
+            return "capable";
+          else if constexpr (std::is_same_v<T, SignalRequest>)
+            return "signal";
+          else if constexpr (std::is_same_v<T, PtraceRequest>)
+            return "ptrace";
+          else if constexpr (std::is_same_v<T, MountRequest>)
+            return x.kind == MountRequest::Kind::Mount    ? "mount"
+                   : x.kind == MountRequest::Kind::Umount ? "umount"
+                                                          : "pivotroot";
+          else if constexpr (std::is_same_v<T, DbusRequest>)
+            return "dbus";
+          else if constexpr (std::is_same_v<T, ChangeProfileRequest>)
+            return x.onexec ? "change_onexec" : "change_profile";
+          else
+            return "exec";
+        },
+        r);
+  }
+
+  void attributeFile(const LoadedProfile &p, const std::string &input, uint32_t request, bool owner,
+                            Decision &d) {
+    if (!p.sources || !explain_)
+      return;
+    attribute(p.sources->fileRules, p.sources->fileDfa, input, request & ~perm::kGetattr,
+              [owner](uint32_t bits) { return filePerms(bits, 0, owner).allow; }, d);
+  }
+  void attributePolicy(const LoadedProfile &p, const std::string &input, uint32_t request, Decision &d) {
+    if (!p.sources || !explain_)
+      return;
+    attribute(p.sources->policyRules, p.sources->policyDfa, input, request,
+              [abi = p.abi](uint32_t bits) { return policyPerms(bits, 0, abi).allow; }, d);
+  }
+
+  Perms fileLookup(const LoadedProfile &p, const std::string &path, bool owner, uint32_t from = 1) const {
+    if (!p.file)
+      return filePerms(0, 0, owner);
+    uint32_t s = p.file->walk(path, from);
+    return filePerms(p.file->accept[s], p.file->accept2.empty() ? 0 : p.file->accept2[s], owner);
+  }
+
+  void fileCheck(const LoadedProfile &p, const std::string &path, uint32_t mask, bool owner, Decision &d) {
+    Perms perms = fileLookup(p, path, owner);
+    applyCheck(checkFile(p, perms, mask, options_.auditMode), mask, d);
+    if (p.sources)
+      attributeFile(p, path, mask, owner, d);
+  }
+
+  void decideOne(const LoadedProfile &p, const FileRequest &r, Decision &d) { fileCheck(p, r.path, r.mask, r.owner, d); }
+
+  void decideOne(const LoadedProfile &p, const RenameRequest &r, Decision &d) {
+    constexpr uint32_t kSource = perm::kRead | perm::kGetattr | perm::kWrite | perm::kSetattr | perm::kDelete;
+    constexpr uint32_t kDest = perm::kWrite | perm::kSetattr | perm::kCreate;
+    fileCheck(p, r.from, kSource, r.owner, d);
+    if (d.verdict == Verdict::Deny || d.log != LogKind::None) {
+      d.info = d.info.empty() ? "rename source" : d.info;
+      return;
+    }
+    fileCheck(p, r.to, kDest, true, d);
+  }
+
+  // kernel-semantics.md §8.5.
+  void decideOne(const LoadedProfile &p, const LinkRequest &r, Decision &d) {
+    const uint32_t request = perm::kLink;
+    Perms lperms = fileLookup(p, r.path, r.owner);
+    Perms perms = lperms;
+    if (lperms.allow & perm::kLink) {
+      uint32_t s = p.file->walk(r.path);
+      s = p.file->step(s, 0);
+      s = p.file->walk(r.target, s);
+      perms = filePerms(p.file->accept[s], p.file->accept2.empty() ? 0 : p.file->accept2[s], r.owner);
+      if (!(perms.allow & perm::kLink)) {
+        d.info = "target restricted";
+      } else if (perms.allow & perm::kLock) {  // the pair's subset flag
+        Perms tperms = fileLookup(p, r.target, r.owner);
+        uint32_t needed = lperms.allow & ~perm::kLink;
+        bool subset = (needed & ~tperms.allow) == 0;
+        if (subset && (lperms.allow & perm::kExec)) {
+          ExecIndex a = lperms.xindex, b = tperms.xindex;
+          a.unsafe = b.unsafe = false;
+          subset = a == b && (!lperms.xindex.unsafe || tperms.xindex.unsafe);
+        }
+        if (!subset) {
+          perms.allow &= ~perm::kLink;
+          d.info = "link not subset of target";
+        }
+      }
+    }
+    applyCheck(checkFile(p, perms, request, options_.auditMode), request, d);
+    if (p.sources) {
+      attributeFile(p, r.path, request, r.owner, d);
+      attributeFile(p, r.path + '\0' + r.target, request, r.owner, d);
+    }
+  }
+
+  void decideOne(const LoadedProfile &, const ExecRequest &, Decision &) {}  // handled before
+
+  void decideOne(const LoadedProfile &p, const CapabilityRequest &r, Decision &d) {
+    applyCheck(checkCapability(p, r.cap, options_.auditMode), 0, d);
+  }
+
+  Perms policyLookup(const LoadedProfile &p, uint32_t state) const {
+    return policyPerms(p.policydb->accept[state], p.policydb->accept2.empty() ? 0 : p.policydb->accept2[state],
+                       p.abi);
+  }
+
+  void policyCheck(const LoadedProfile &p, uint32_t state, uint32_t request, const std::string &query, Decision &d) {
+    applyCheck(checkPolicy(p, policyLookup(p, state), request, options_.auditMode), request, d);
+    if (p.sources)
+      attributePolicy(p, query, request, d);
+  }
+
+  static std::string be16(unsigned v) { return {static_cast<char>((v >> 8) & 0xff), static_cast<char>(v & 0xff)}; }
+
+  void decideOne(const LoadedProfile &p, const NetworkRequest &r, Decision &d) {
+    uint32_t start = p.classStart(kClassNet);
+    if (!start)
+      return;  // the kernel does not mediate sockets for this profile
+    std::string tail = be16(r.family) + be16(r.type);
+    uint32_t s = p.policydb->walk(tail, start);
+    policyCheck(p, s, r.mask, std::string(1, static_cast<char>(kClassNet)) + tail, d);
+  }
+
+  // The peer label as the label matcher spells it.
+  static std::string peerName(const std::string &peer) {
+    ParsedLabel l = parseLabel(peer);
+    return l.ns ? ":" + *l.ns + ":" + l.name : l.name;
+  }
+
+  void decideOne(const LoadedProfile &p, const SignalRequest &r, Decision &d) {
+    uint32_t start = p.classStart(kClassSignal);
+    if (!start)
+      return;
+    const unsigned mapped = r.signal;
+    uint32_t s = p.policydb->step(start, static_cast<uint8_t>(mapped));
+    std::string peer = peerName(r.peer);
+    s = p.policydb->walk(peer, s);
+    const uint32_t request = r.send ? 0x2 : 0x4;
+    policyCheck(p, s, request, std::string(1, static_cast<char>(kClassSignal)) + static_cast<char>(mapped) + peer, d);
+  }
+
+  void decideOne(const LoadedProfile &p, const PtraceRequest &r, Decision &d) {
+    uint32_t request = r.trace ? 0x2 : 0x4;
+    if (!r.tracer)
+      request <<= 2;  // the tracee's check: readby / tracedby
+    uint32_t start = p.classStart(kClassPtrace);
+    if (!start) {
+      // Without ptrace rules the tracer needs CAP_SYS_PTRACE; the tracee
+      // side is not checked.
+      if (r.tracer && parseLabel(r.peer).name != p.name)
+        applyCheck(checkCapability(p, 19, options_.auditMode), request, d);
+      return;
+    }
+    uint32_t s = p.policydb->step(p.classStart(kClassLabel), kClassPtrace);
+    std::string peer = peerName(r.peer);
+    s = p.policydb->walk(peer, s);
+    policyCheck(p, s, request, std::string{static_cast<char>(kClassLabel), static_cast<char>(kClassPtrace)} + peer, d);
+  }
+
+  void decideOne(const LoadedProfile &p, const MountRequest &r, Decision &d) {
+    uint32_t start = p.classStart(kClassMount);
+    if (!start)
+      return;
+    const dfa::KernelDfa &t = *p.policydb;
+    std::string query(1, static_cast<char>(kClassMount));
+    uint32_t s = t.walk(r.mountPoint, start);
+    query += r.mountPoint;
+    uint32_t request = kMayMount;
+    if (r.kind == MountRequest::Kind::Umount) {
+      request = kMayUmount;
+    } else if (r.kind == MountRequest::Kind::PivotRoot) {
+      request = kMayPivotRoot;
+      s = t.walk(r.device, t.step(s, 0));
+      query += '\0' + r.device;
+    } else {
+      s = t.walk(r.device, t.step(s, 0));
+      s = t.walk(r.fsType, t.step(s, 0));
+      s = t.step(s, 0);
+      query += '\0' + r.device + '\0' + r.fsType + '\0';
+      for (unsigned i = 0; i < 32; ++i)
+        if (r.flags & (1u << i)) {
+          s = t.step(s, static_cast<uint8_t>(i + 1));
+          query += static_cast<char>(i + 1);
+        }
+    }
+    // Mount permissions are the raw low bits of the user half.
+    auto mountPerms = [&](uint32_t state) {
+      Perms m;
+      m.allow = t.accept[state] & 0x7f;
+      uint32_t a2 = t.accept2.empty() ? 0 : t.accept2[state];
+      m.audit = a2 & 0x7f;
+      m.quiet = (a2 >> 7) & 0x7f;
+      return m;
+    };
+    Perms perms = mountPerms(s);
+    if (r.kind == MountRequest::Kind::Mount && !(perms.allow & kMayMount) && (perms.allow & kMountContinue) &&
+        !r.data.empty()) {
+      s = t.walk(r.data, t.step(s, 0));
+      query += '\0' + r.data;
+      perms = mountPerms(s);
+    }
+    applyCheck(checkPolicy(p, perms, request, options_.auditMode), request, d);
+    if (p.sources && explain_)
+      attribute(p.sources->policyRules, p.sources->policyDfa, query, request,
+                [](uint32_t bits) { return bits & 0x7f; }, d);
+  }
+
+  void decideOne(const LoadedProfile &p, const DbusRequest &r, Decision &d) {
+    uint32_t start = p.classStart(static_cast<uint8_t>(kClassDbus));
+    if (!start)
+      return;
+    std::string tail = r.bus;
+    if (r.mask & 0x6)  // send/receive
+      tail += '\0' + r.name + '\0' + peerName(r.peer) + '\0' + r.path + '\0' + r.interface + '\0' + r.member;
+    else if (r.mask & 0x40)  // bind
+      tail += '\0' + r.name;
+    uint32_t s = p.policydb->walk(tail, start);
+    policyCheck(p, s, r.mask, std::string(1, static_cast<char>(kClassDbus)) + tail, d);
+  }
+
+  void decideOne(const LoadedProfile &p, const ChangeProfileRequest &r, Decision &d) {
+    const uint32_t request = r.onexec ? perm::kOnexec : perm::kChangeProfile;
+    Perms perms = fileLookup(p, peerName(r.target), true);
+    applyCheck(checkFile(p, perms, request, options_.auditMode), request, d);
+    if (d.verdict == Verdict::Allow)
+      d.transition = Transition{r.onexec ? "change_onexec" : "change_profile", parseLabel(r.target).name, false, false};
+    if (p.sources)
+      attributeFile(p, peerName(r.target), request, true, d);
+  }
+
+  const LoadedPolicy &policy_;
+  const DecideOptions &options_;
+  bool explain_ = true;
+};
+
+} // namespace
+
+const char *logKindName(LogKind k) {
+  switch (k) {
+  case LogKind::None: return "none";
+  case LogKind::Audit: return "AUDIT";
+  case LogKind::Allowed: return "ALLOWED";
+  case LogKind::Denied: return "DENIED";
+  case LogKind::Killed: return "KILLED";
+  }
+  return "none";
+}
+
+unsigned signalFromLinux(unsigned sig) {
+  if (sig == 0)
+    return 35;
+  if (sig < 32)
+    return sig;
+  if (sig >= 34 && sig <= 64)
+    return 128 + (sig - 34);
+  return 0;
+}
+
+const char *requestClass(const Request &r) {
+  static const char *const kNames[] = {"file", "file", "file", "file", "capability", "network",
+                                       "signal", "ptrace", "mount", "dbus", "file"};
+  return kNames[r.index()];
+}
+
+Decision decide(const LoadedPolicy &policy, const std::string &label, const Request &request,
+                const DecideOptions &options) {
+  return Decider(policy, options)(label, request);
+}
+
+} // namespace aasim::simulator

@@ -1,0 +1,263 @@
+#include "exec.h"
+
+#include "kernel_checks.h"
+
+#include "dfa/policy_compiler.h"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cerrno>
+
+namespace aasim::simulator {
+
+uint32_t leftMatch(const dfa::KernelDfa &t, std::string_view path, uint32_t &count) {
+  // match.c: a history of the last 32 pre-step states. A step "loops" when
+  // it goes to a state no higher than the one it left that is among the
+  // recorded ones; from there the rest is matched plainly and the count
+  // stops. The step here is the kernel's single check/default lookup (no
+  // default chains), and the history length wraps at 32 as the kernel's does.
+  constexpr uint32_t kHistory = 32;
+  std::array<uint32_t, kHistory> history{};
+  uint32_t pos = 0, len = 0;
+  uint32_t state = dfa::KernelDfa::kStart;
+  count = 0;
+  for (size_t k = 0; k < path.size(); ++k) {
+    uint8_t byte = static_cast<uint8_t>(path[k]);
+    if (byte == 0)
+      break;
+    history[pos] = state;
+    uint32_t c = t.equivClass ? (*t.equivClass)[byte] : byte;
+    uint32_t at = dfa::KernelDfa::baseIndex(t.base[state]) + c;
+    state = t.check[at] == state ? t.next[at] : t.def[state];
+    uint32_t adjust = 0;
+    bool loop = false;
+    if (history[pos] >= state) {
+      uint32_t p = pos;
+      for (uint32_t i = 0; i < len; ++i) {
+        if (history[p] == state) {
+          adjust = i;
+          loop = true;
+          break;
+        }
+        p = (p - 1) & (kHistory - 1);
+      }
+    }
+    if (loop) {
+      state = t.walk(path.substr(k + 1), state);
+      count -= adjust;
+      break;
+    }
+    pos = (pos + 1) & (kHistory - 1);
+    len = (len + 1) & (kHistory - 1);
+    ++count;
+  }
+  if (state == dfa::KernelDfa::kNoMatch)
+    count = 0;
+  return state;
+}
+
+namespace {
+
+constexpr uint32_t kMayExecAttach = 0x1;
+
+// aa_xattrs_match: the number of xattrs matched, or -1 when the profile
+// must not attach.
+int xattrsMatch(const LoadedProfile &p, uint32_t state,
+                const std::vector<std::pair<std::string, std::string>> &fileXattrs) {
+  const dfa::KernelDfa &t = *p.xmatch;
+  int matched = static_cast<int>(p.xattrs.size());
+  state = t.stepOutOfBand(state);
+  for (const std::string &name : p.xattrs) {
+    const std::string *value = nullptr;
+    for (const auto &[n, v] : fileXattrs)
+      if (n == name)
+        value = &v;
+    if (value) {
+      state = t.step(state, 0);
+      state = t.walk(*value, state);
+      if (!(t.accept[state] & kMayExecAttach))
+        return -1;
+    }
+    state = t.stepOutOfBand(state);
+    if (!value) {
+      if (state == dfa::KernelDfa::kNoMatch)
+        return -1;
+      --matched;  // a missing optional xattr does not count
+    }
+  }
+  return matched;
+}
+
+} // namespace
+
+AttachResult findAttachment(const std::vector<const LoadedProfile *> &candidates, std::string_view path,
+                            const std::vector<std::pair<std::string, std::string>> &xattrs) {
+  AttachResult out;
+  uint32_t candidateLen = 0;
+  int candidateXattrs = 0;
+  for (const LoadedProfile *p : candidates) {
+    if (!p->xmatch) {
+      // A plain name attaches by exact comparison and ends the search.
+      if (p->localName() == path || p->name == path) {
+        out.profile = p;
+        out.conflict = false;
+        return out;
+      }
+      continue;
+    }
+    uint32_t count = 0;
+    uint32_t state = leftMatch(*p->xmatch, path, count);
+    if (!(p->xmatch->accept[state] & kMayExecAttach))
+      continue;
+    if (count < candidateLen)
+      continue;
+    int matched = 0;
+    if (!p->xattrs.empty()) {
+      matched = xattrsMatch(*p, state, xattrs);
+      if (matched < 0)
+        continue;
+    }
+    if (count == candidateLen && matched <= candidateXattrs) {
+      if (matched == candidateXattrs && out.profile)
+        out.conflict = true;
+      continue;
+    }
+    out.profile = p;
+    candidateLen = std::max(count, p->xmatchLen);
+    candidateXattrs = matched;
+    out.conflict = false;
+  }
+  if (out.conflict)
+    out.profile = nullptr;
+  return out;
+}
+
+namespace {
+
+// The rule's mode as profiles write it: ix, px, Px, Cix, PUx, ux, ...
+std::string modeName(const ExecIndex &x) {
+  std::string kind;
+  if (x.type == ExecIndex::Type::None) {
+    if (x.inherit)
+      kind.push_back('i');
+    else if (x.unconfined)
+      kind.push_back(x.unsafe ? 'u' : 'U');
+  } else {
+    kind.push_back(x.child ? (x.unsafe ? 'c' : 'C') : (x.unsafe ? 'p' : 'P'));
+    if (x.inherit)
+      kind.push_back('i');
+    else if (x.unconfined)
+      kind.push_back(x.unsafe ? 'u' : 'U');
+  }
+  kind.push_back('x');
+  return kind;
+}
+
+const LoadedProfile *tableTarget(const LoadedPolicy &policy, const LoadedProfile &profile,
+                                 const std::optional<std::string> &ns, const std::string &entry) {
+  std::string name = entry;
+  if (!name.empty() && name[0] == '&')
+    name.erase(0, 1);
+  if (!name.empty() && name[0] == ':') {
+    size_t sep = name.find_first_of(std::string_view(":\0", 2), 1);
+    if (sep == std::string::npos)
+      return nullptr;
+    std::string targetNs = name.substr(1, sep - 1);
+    std::string rest = name.substr(sep + 1);
+    if (rest.rfind("//", 0) == 0)
+      rest.erase(0, 2);
+    return policy.find(rest, targetNs);
+  }
+  return policy.find(name, profile.ns ? profile.ns : ns);
+}
+
+} // namespace
+
+Decision decideExec(const LoadedPolicy &policy, const LoadedProfile *profile, const std::optional<std::string> &ns,
+                    const ExecRequest &request, const DecideOptions &options) {
+  Decision d;
+  d.operation = "exec";
+  d.requested = perm::kExec;
+  if (!profile) {
+    d.profile = "unconfined";
+    AttachResult a = findAttachment(policy.topLevel(ns), request.path, request.xattrs);
+    if (a.profile)
+      d.transition = Transition{"attach", a.profile->name, false, false};
+    else
+      d.transition = Transition{"unconfined", "unconfined", false, false};
+    if (a.conflict)
+      d.info = "conflicting profile attachments";
+    return d;
+  }
+  d.profile = profile->name;
+  Perms perms = filePerms(0, 0, request.owner);
+  if (profile->file) {
+    uint32_t s = profile->file->walk(request.path);
+    perms = filePerms(profile->file->accept[s], profile->file->accept2.empty() ? 0 : profile->file->accept2[s],
+                      request.owner);
+  }
+  int error = 0;
+  std::optional<Transition> next;
+  const ExecIndex &x = perms.xindex;
+  if (perms.allow & perm::kExec) {
+    const LoadedProfile *target = nullptr;
+    bool attachConflict = false;
+    if (x.type == ExecIndex::Type::Table) {
+      if (x.tableIndex < profile->xtable.size())
+        target = tableTarget(policy, *profile, ns, profile->xtable[x.tableIndex]);
+    } else if (x.type == ExecIndex::Type::Name) {
+      AttachResult a = findAttachment(x.child ? policy.children(*profile) : policy.topLevel(profile->ns ? profile->ns : ns),
+                                      request.path, request.xattrs);
+      target = a.profile;
+      attachConflict = a.conflict;
+    }
+    if (target) {
+      ExecIndex shown = x;
+      shown.child = x.child || target->parentName() == profile->name;  // a cx -> name entry
+      next = Transition{modeName(shown), target->name, !x.unsafe && target != profile, false};
+    } else if (x.inherit) {
+      next = Transition{modeName(x), profile->name, false, x.type != ExecIndex::Type::None};
+      d.info = "ix fallback";
+    } else if (x.unconfined) {
+      next = Transition{modeName(x), "unconfined", !x.unsafe, x.type != ExecIndex::Type::None};
+      d.info = "ux fallback";
+    } else {
+      error = EACCES;
+      d.info = attachConflict ? "conflicting profile attachments" : "profile transition not found";
+      perms.allow &= ~perm::kExec;
+    }
+  } else if (profile->mode == ProfileMode::Complain) {
+    // Learning: the task goes on in a null profile under this one.
+    error = EACCES;
+    next = Transition{"learning", profile->name + "//null-" + request.path, false, false};
+  } else {
+    error = EACCES;
+  }
+  CheckResult c = checkFile(*profile, perms, perm::kExec, options.auditMode);
+  // The exec's own error decides whether it fails; the audit record
+  // follows the permissions (a missing target in complain mode is logged
+  // ALLOWED, yet the exec fails).
+  if (error && c.verdict == Verdict::Allow && !next)
+    c.verdict = Verdict::Deny;
+  applyCheck(c, perm::kExec, d);
+  if (d.verdict == Verdict::Allow && !next)
+    d.verdict = Verdict::Deny;
+  if (d.verdict == Verdict::Deny) {
+    d.error = error ? error : EACCES;
+    next.reset();
+  }
+  d.transition = next;
+  if (profile->sources && options.explain) {
+    const dfa::RuleSet &set = profile->sources->fileRules;
+    const dfa::Dfa *automaton = profile->sources->fileDfa ? &*profile->sources->fileDfa : nullptr;
+    for (size_t i : dfa::rulesMatching(set, request.path, automaton)) {
+      const auto &f = set.flags[set.rules[i].flag];
+      if (filePerms(f.perms, 0, request.owner).allow & perm::kExec)
+        d.rules.push_back({set.origins[i], f.mode == dfa::FlagMode::Deny});
+    }
+  }
+  return d;
+}
+
+} // namespace aasim::simulator

@@ -1,0 +1,95 @@
+// One mediated request, in the kernel's terms: what a task asks for, by
+// rule class. A trace event (recorded or synthetic) becomes one of these;
+// the decision (decision.h) answers it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace aasim::simulator {
+
+/// A file access by name: open, mkdir, unlink, chmod, mmap, ... The
+/// operation only names the request in output; `mask` is what is checked.
+struct FileRequest {
+  std::string operation;  // e.g. "open", "mknod", "unlink"
+  std::string path;       // as the kernel names it (directories end in /)
+  uint32_t mask = 0;      // new-style permission bits (kernel_perms.h)
+  bool owner = true;      // fsuid == the object's owner (always for creation)
+};
+
+/// Hard link `path` -> `target` (kernel-semantics.md §8.5).
+struct LinkRequest {
+  std::string path, target;
+  bool owner = true;
+};
+
+/// Rename (source and destination checks).
+struct RenameRequest {
+  std::string from, to;
+  bool owner = true;
+};
+
+/// execve of `path`; the transition is part of the answer.
+struct ExecRequest {
+  std::string path;
+  bool owner = true;
+  /// xattrs of the executable that attachments may test (name, value).
+  std::vector<std::pair<std::string, std::string>> xattrs;
+};
+
+struct CapabilityRequest {
+  unsigned cap = 0;  // Linux capability number
+};
+
+/// socket() family/type/protocol and the operation's permission.
+struct NetworkRequest {
+  std::string operation;  // create, connect, bind, listen, accept, sendmsg, ...
+  unsigned family = 0, type = 0, protocol = 0;
+  uint32_t mask = 0;
+};
+
+struct SignalRequest {
+  unsigned signal = 0;    // AppArmor's number (signalFromLinux; dfa::signalNumber for names)
+  std::string peer;       // the other task's label
+  bool send = true;       // the sender's check (else the receiver's)
+};
+
+struct PtraceRequest {
+  bool trace = true;      // PTRACE_MODE_ATTACH (else read)
+  std::string peer;
+  bool tracer = true;     // this task traces the peer (else it is traced)
+};
+
+struct MountRequest {
+  enum class Kind : uint8_t { Mount, Umount, PivotRoot } kind = Kind::Mount;
+  std::string mountPoint;  // Umount: the path; PivotRoot: the new root
+  std::string device;      // PivotRoot: the old root
+  std::string fsType;
+  uint32_t flags = 0;      // MS_* bits
+  std::string data;
+};
+
+struct DbusRequest {
+  std::string bus, name, peer, path, interface, member;
+  uint32_t mask = 0;  // send 0x2, receive 0x4, bind 0x40, eavesdrop 0x20
+};
+
+struct ChangeProfileRequest {
+  std::string target;
+  bool onexec = false;
+};
+
+using Request = std::variant<FileRequest, LinkRequest, RenameRequest, ExecRequest, CapabilityRequest, NetworkRequest,
+                             SignalRequest, PtraceRequest, MountRequest, DbusRequest, ChangeProfileRequest>;
+
+/// The kernel's map_signal_num on x86: 0 ("exists") -> 35, 1..31 as they
+/// are, SIGRTMIN+n (34+n) -> 128+n, anything else unknown (0).
+unsigned signalFromLinux(unsigned linuxSignal);
+
+/// The rule class name of a request ("file", "capability", ...).
+const char *requestClass(const Request &r);
+
+} // namespace aasim::simulator

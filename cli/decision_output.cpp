@@ -87,18 +87,18 @@ std::string ruleText(const frontend::SourceManager &sm, const dfa::RuleOrigin &o
 
 std::string decisionText(const frontend::SourceManager &sm, const Request &request, const Decision &d,
                          const EventContext &ctx, bool withRules) {
-  std::string out;
+  // The verdict comes first, so that scripts can read it as the first word.
+  std::string out = d.verdict == Verdict::Allow ? "ALLOW" : "DENY ";
+  if (d.log != LogKind::None)
+    out += fmt::format(" [{}]", logKindName(d.log));
   if (ctx.line)
-    out += fmt::format("{}: ", *ctx.line);
+    out += fmt::format(" line {}", *ctx.line);
   if (ctx.pid)
-    out += fmt::format("pid {} ", *ctx.pid);
-  out += fmt::format("{} {} {}", d.profile, d.operation, showName(requestName(request)));
+    out += fmt::format(" pid {}", *ctx.pid);
+  out += fmt::format(" {} {} {}", d.profile, d.operation, showName(requestName(request)));
   std::string requested = policyMaskString(request, d.requested);
   if (!requested.empty())
     out += fmt::format(" {}", requested);
-  out += fmt::format(": {}", d.verdict == Verdict::Allow ? "allow" : "deny");
-  if (d.log != LogKind::None)
-    out += fmt::format(" (log {})", logKindName(d.log));
   if (d.transition)
     out += fmt::format(" -> {} [{}{}{}]", d.transition->target, d.transition->mode, d.transition->scrub ? ", scrub" : "",
                        d.transition->fallback ? ", fallback" : "");

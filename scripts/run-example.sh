@@ -12,6 +12,10 @@ build/aasim preprocess -b corpus/examples corpus/examples/usr.sbin.webserver
 build/aasim names -b corpus/examples corpus/examples/usr.sbin.webserver
 build/aasim compile --stats -o build/usr.sbin.webserver.bin -b corpus/examples corpus/examples/usr.sbin.webserver
 ls -l build/usr.sbin.webserver.bin
+# Simulate: one decision with its rule, then a whole session of the server.
+build/aasim query -b corpus/examples corpus/examples/usr.sbin.webserver -- webserver open /etc/shadow r || true
+build/aasim replay -M /usr/share/apparmor-features/features -b corpus/examples corpus/examples/usr.sbin.webserver \
+  --trace corpus/examples/webserver.trace
 # A broken profile is rejected with a located diagnostic and exit status 1.
 if build/aasim check -b corpus/examples corpus/examples/broken.profile; then
   echo "expected the broken example to be rejected" >&2

@@ -58,6 +58,8 @@ std::string requestName(const Request &r) {
         else if constexpr (std::is_same_v<T, DbusRequest>)
           return fmt::format("bus={} name={} path={} interface={} member={}", x.bus, x.name, x.path, x.interface,
                              x.member);
+        else if constexpr (std::is_same_v<T, ChangeHatRequest>)
+          return x.hat;
         else
           return x.target;
       },

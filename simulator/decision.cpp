@@ -108,6 +108,8 @@ private:
             return "dbus";
           else if constexpr (std::is_same_v<T, ChangeProfileRequest>)
             return x.onexec ? "change_onexec" : "change_profile";
+          else if constexpr (std::is_same_v<T, ChangeHatRequest>)
+            return "change_hat";
           else
             return "exec";
         },
@@ -324,6 +326,30 @@ private:
       attributeFile(p, peerName(r.target), request, true, d);
   }
 
+  // domain.c's change_hat: the hat must exist among the children of the
+  // task's profile (its parent's, from a hat) and be a hat; complain mode
+  // goes on in a learning hat.
+  void decideOne(const LoadedProfile &p, const ChangeHatRequest &r, Decision &d) {
+    std::string base = p.hat ? std::string(p.parentName()) : p.name;
+    std::string target = base + "//" + r.hat;
+    const LoadedProfile *hat = policy_.find(target, p.ns);
+    const LoadedProfile *root = policy_.find(base, p.ns);
+    bool complain = root && root->mode == ProfileMode::Complain;
+    if (hat && hat->hat) {
+      d.transition = Transition{"change_hat", target, false, false};
+      return;
+    }
+    d.info = hat ? "target not hat" : "hat not found";
+    d.error = hat ? EPERM : ENOENT;
+    if (!hat && complain) {
+      d.log = LogKind::Allowed;
+      d.transition = Transition{"learning", base + "//null-" + r.hat, false, false};
+      return;
+    }
+    d.verdict = Verdict::Deny;
+    d.log = LogKind::Denied;
+  }
+
   const LoadedPolicy &policy_;
   const DecideOptions &options_;
   bool explain_ = true;
@@ -354,7 +380,8 @@ unsigned signalFromLinux(unsigned sig) {
 
 const char *requestClass(const Request &r) {
   static const char *const kNames[] = {"file", "file", "file", "file", "capability", "network",
-                                       "signal", "ptrace", "mount", "dbus", "file"};
+                                       "signal", "ptrace", "mount", "dbus", "file", "file"};
+  static_assert(std::size(kNames) == std::variant_size_v<Request>);
   return kNames[r.index()];
 }
 

@@ -209,7 +209,7 @@ std::optional<Request> parseOperation(const std::vector<std::string> &in, std::s
   // A trailing `other` or `owner` on a file operation says whose file it is.
   static const std::set<std::string_view> kNotFile = {"capability", "capable", "network", "socket", "signal",
                                                       "ptrace",     "mount",   "umount",  "pivot_root", "dbus",
-                                                      "change_profile", "change_onexec"};
+                                                      "change_profile", "change_onexec", "change_hat"};
   bool owner = true;
   if (!kNotFile.count(op) && words.size() > 2 && (words.back() == "other" || words.back() == "owner")) {
     owner = words.back() == "owner";
@@ -451,6 +451,11 @@ std::optional<Request> parseOperation(const std::vector<std::string> &in, std::s
       return std::nullopt;
     return ChangeProfileRequest{words[1], op == "change_onexec"};
   }
+  if (op == "change_hat") {
+    if (!need(1, "change_hat HAT"))
+      return std::nullopt;
+    return ChangeHatRequest{words[1]};
+  }
   error = fmt::format("unknown operation '{}'", op);
   return std::nullopt;
 }
@@ -471,7 +476,7 @@ std::string fileMaskString(uint32_t mask) {
 std::string policyMaskString(const Request &request, uint32_t mask) {
   if (std::holds_alternative<FileRequest>(request) || std::holds_alternative<LinkRequest>(request) ||
       std::holds_alternative<RenameRequest>(request) || std::holds_alternative<ExecRequest>(request) ||
-      std::holds_alternative<ChangeProfileRequest>(request))
+      std::holds_alternative<ChangeProfileRequest>(request) || std::holds_alternative<ChangeHatRequest>(request))
     return fileMaskString(mask);
   std::vector<std::pair<uint32_t, const char *>> names;
   if (std::holds_alternative<NetworkRequest>(request)) {

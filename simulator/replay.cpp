@@ -63,6 +63,8 @@ ReplayStep Replayer::step(const TraceEvent &e) {
     if (d.transition)
       task.label = d.transition->target;
   }
+  if (std::holds_alternative<ChangeHatRequest>(*e.request) && d.verdict == Verdict::Allow && d.transition)
+    task.label = d.transition->target;
   if (const auto *cp = std::get_if<ChangeProfileRequest>(&*e.request); cp && d.verdict == Verdict::Allow) {
     if (cp->onexec)
       task.onexec = d.transition ? d.transition->target : cp->target;

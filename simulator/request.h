@@ -82,8 +82,15 @@ struct ChangeProfileRequest {
   bool onexec = false;
 };
 
+/// change_hat to HAT, a hat of the task's profile (or of its parent when
+/// the task is in a hat already).
+struct ChangeHatRequest {
+  std::string hat;
+};
+
 using Request = std::variant<FileRequest, LinkRequest, RenameRequest, ExecRequest, CapabilityRequest, NetworkRequest,
-                             SignalRequest, PtraceRequest, MountRequest, DbusRequest, ChangeProfileRequest>;
+                             SignalRequest, PtraceRequest, MountRequest, DbusRequest, ChangeProfileRequest,
+                             ChangeHatRequest>;
 
 /// The kernel's map_signal_num on x86: 0 ("exists") -> 35, 1..31 as they
 /// are, SIGRTMIN+n (34+n) -> 128+n, anything else unknown (0).

@@ -371,6 +371,25 @@ TEST(Decision, PolicyClasses) {
             p.find("t")->classStart(32) ? kDenied : kAllow);
 }
 
+TEST(Decision, ChangeHat) {
+  auto l = load("profile t { ^a { /a r, } ^b { } profile kid { } }\nprofile c flags=(complain) { }\n");
+  ASSERT_TRUE(l.error.empty()) << l.error;
+  Decision a = decide(l.policy, "t", op("change_hat a"));
+  EXPECT_EQ(a.verdict, Verdict::Allow);
+  ASSERT_TRUE(a.transition);
+  EXPECT_EQ(a.transition->target, "t//a");
+  Decision sibling = decide(l.policy, "t//a", op("change_hat b"));
+  ASSERT_TRUE(sibling.transition);
+  EXPECT_EQ(sibling.transition->target, "t//b");
+  Decision missing = decide(l.policy, "t", op("change_hat zz"));
+  EXPECT_EQ(missing.verdict, Verdict::Deny);
+  EXPECT_EQ(missing.info, "hat not found");
+  EXPECT_EQ(decide(l.policy, "t", op("change_hat kid")).info, "target not hat");
+  Decision learn = decide(l.policy, "c", op("change_hat zz"));
+  EXPECT_EQ(learn.verdict, Verdict::Allow);
+  EXPECT_EQ(learn.log, LogKind::Allowed);
+}
+
 TEST(Replay, FollowsProcessesAcrossForkAndExec) {
   auto l = load("profile web /usr/sbin/web { /etc/web/** r, /usr/bin/gzip Px, capability net_admin, }\n"
                 "profile gzip /usr/bin/gzip { /tmp/** rw, }\n");

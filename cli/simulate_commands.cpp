@@ -3,6 +3,7 @@
 #include "decision_output.h"
 #include "policy_loader.h"
 #include "simulator/operation_syntax.h"
+#include "simulator/recorded_trace.h"
 #include "simulator/replay.h"
 #include "simulator/synthetic_trace.h"
 
@@ -77,13 +78,6 @@ int runQuery(const SimulateCommand &c) {
 
 namespace {
 
-// Recorded audit logs as trace events. TEMPORARY until the log parser lands.
-bool readRecordedTrace(const std::string &, std::vector<simulator::TraceEvent> &,
-                       std::vector<simulator::TraceProblem> &, size_t &) {
-  fmt::print(stderr, "aasim: error: recorded audit logs are not read yet\n");
-  return false;
-}
-
 struct TraceInput {
   std::string name;
   std::vector<simulator::TraceEvent> events;
@@ -119,8 +113,14 @@ bool readTrace(const std::string &file, const std::optional<std::string> &format
     out.problems = std::move(t.problems);
     return true;
   }
-  if (kind == "audit")
-    return readRecordedTrace(text, out.events, out.problems, out.skipped);
+  if (kind == "audit") {
+    std::istringstream in(text);
+    simulator::RecordedTrace t = simulator::readRecordedTrace(in);
+    out.events = std::move(t.events);
+    out.problems = std::move(t.problems);
+    out.skipped = t.skipped;
+    return true;
+  }
   fmt::print(stderr, "aasim: error: unknown trace format '{}' (synthetic, audit)\n", kind);
   return false;
 }
@@ -145,7 +145,7 @@ int runReplay(const SimulateCommand &c) {
 
   const bool progress = isatty(2);
   std::map<std::pair<std::string, std::string>, size_t> summary;  // (profile, decision) -> events
-  size_t events = 0, recorded = 0, agreeing = 0, problems = 0, skipped = 0;
+  size_t events = 0, recorded = 0, agreeing = 0, problems = 0, skipped = 0, notDecided = 0;
   int status = 0;
   for (const std::string &file : c.traces) {
     TraceInput trace;
@@ -157,6 +157,14 @@ int runReplay(const SimulateCommand &c) {
     skipped += trace.skipped;
     simulator::Replayer replayer(policy, c.decide);
     for (const auto &e : trace.events) {
+      if (e.notDecided) {
+        ++notDecided;
+        if (c.json)
+          fmt::print(stderr, "{}:{}: not decided: {}\n", trace.name, e.line, *e.notDecided);
+        else
+          fmt::print("SKIP  line {}: {}\n", e.line, *e.notDecided);
+        continue;
+      }
       simulator::ReplayStep step = replayer.step(e);
       if (!step.decision)
         continue;
@@ -191,6 +199,8 @@ int runReplay(const SimulateCommand &c) {
   fmt::print(stderr, "aasim: {} events replayed", events);
   if (recorded)
     fmt::print(stderr, ", {}/{} recorded events agree with the prediction", agreeing, recorded);
+  if (notDecided)
+    fmt::print(stderr, ", {} AppArmor records not decided (no request the simulator models)", notDecided);
   if (skipped)
     fmt::print(stderr, ", {} lines without AppArmor events skipped", skipped);
   if (problems)

@@ -25,6 +25,10 @@ struct TraceEvent {
   /// Recorded events: the label and verdict the log shows.
   std::optional<std::string> recordedLabel;
   std::optional<std::string> recorded;  // "DENIED", "ALLOWED", "AUDIT"
+  /// A recorded AppArmor record that is no request the simulator decides
+  /// (a status record, a class it does not model), and why; kept in the
+  /// trace so that the replay can say so at its place.
+  std::optional<std::string> notDecided;
 };
 
 } // namespace aasim::simulator

@@ -1,0 +1,289 @@
+#include "recorded_trace.h"
+
+#include "kernel_perms.h"
+#include "operation_syntax.h"
+
+#include "dfa/network_table.h"
+#include "dfa/policy_rules.h"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <set>
+
+namespace aasim::simulator {
+
+namespace {
+
+using namespace perm;
+
+uint32_t fileLetters(std::string_view s) {
+  uint32_t m = 0;
+  for (char c : s) {
+    switch (c) {
+    case 'r': m |= kRead; break;
+    case 'w': m |= kWrite; break;
+    case 'a': m |= kAppend; break;
+    case 'x': m |= kExec; break;
+    case 'm': m |= kExecMmap; break;
+    case 'k': m |= kLock; break;
+    case 'l': m |= kLink; break;
+    case 'c': m |= kCreate; break;
+    case 'd': m |= kDelete; break;
+    default: break;  // old exec qualifiers (`I`, `p`, ...) ask no permission of their own
+    }
+  }
+  return m;
+}
+
+// Named masks ("send receive connect") by the names of `table`.
+uint32_t namedMask(const std::string &mask, const std::map<std::string_view, uint32_t> &table) {
+  uint32_t m = 0;
+  size_t at = 0;
+  while (at < mask.size()) {
+    size_t end = mask.find(' ', at);
+    std::string word = mask.substr(at, end == std::string::npos ? std::string::npos : end - at);
+    if (auto it = table.find(word); it != table.end())
+      m |= it->second;
+    if (end == std::string::npos)
+      break;
+    at = end + 1;
+  }
+  return m;
+}
+
+const std::set<std::string_view> &fileOperations() {
+  static const std::set<std::string_view> kOps = {
+      "open",     "file_perm", "file_inherit", "file_mmap", "file_mprotect", "file_lock", "file_receive",
+      "mkdir",    "rmdir",     "mknod",        "unlink",    "symlink",       "truncate",  "chmod",
+      "chown",    "getattr",   "setattr",      "inode_permission", "rename_src", "rename_dest", "create",
+      "inode_create", "inode_getattr", "inode_setattr", "inode_mkdir", "inode_rmdir", "inode_unlink",
+      "xattr", "sendfile"};
+  return kOps;
+}
+
+const std::set<std::string_view> &networkOperations() {
+  static const std::set<std::string_view> kOps = {
+      "socket_create", "create",      "connect",     "bind",        "listen",     "accept", "sendmsg",
+      "recvmsg",       "getsockname", "getpeername", "getsockopt", "setsockopt", "shutdown", "socket_shutdown"};
+  return kOps;
+}
+
+// The request of a network record: its logged mask, else what the
+// operation asks.
+uint32_t networkMask(const AuditEvent &r) {
+  static const std::map<std::string_view, uint32_t> kNames = {
+      {"send", kNetSend},       {"receive", kNetReceive}, {"create", kNetCreate},   {"shutdown", kNetShutdown},
+      {"connect", kNetConnect}, {"setattr", kNetSetattr}, {"getattr", kNetGetattr}, {"accept", kNetAccept},
+      {"bind", kNetBind},       {"listen", kNetListen},   {"setopt", kNetSetopt},   {"getopt", kNetGetopt}};
+  const std::optional<std::string> &logged = r.requestedMask ? r.requestedMask : r.deniedMask;
+  if (logged)
+    if (uint32_t m = namedMask(*logged, kNames))
+      return m;
+  static const std::map<std::string_view, uint32_t> kByOp = {
+      {"socket_create", kNetCreate}, {"create", kNetCreate},       {"connect", kNetConnect},
+      {"bind", kNetBind},            {"listen", kNetListen},       {"accept", kNetAccept},
+      {"sendmsg", kNetSend},         {"recvmsg", kNetReceive},     {"getsockname", kNetGetattr},
+      {"getpeername", kNetGetattr},  {"getsockopt", kNetGetopt},   {"setsockopt", kNetSetopt},
+      {"shutdown", kNetShutdown},    {"socket_shutdown", kNetShutdown}};
+  auto it = kByOp.find(*r.operation);
+  return it == kByOp.end() ? 0 : it->second;
+}
+
+std::optional<unsigned> numberOrName(const std::optional<std::string> &word, bool family) {
+  if (!word || word->empty())
+    return std::nullopt;
+  bool digits = word->find_first_not_of("0123456789") == std::string::npos;
+  if (digits)
+    return static_cast<unsigned>(std::stoul(*word));
+  return family ? dfa::networkFamilyNumber(*word) : dfa::socketTypeNumber(*word);
+}
+
+// Mount flags as the kernel logs them ("rw, mand", "ro, nosuid, bind").
+uint32_t mountFlagsFromLog(const std::string &flags, bool &ok) {
+  std::string list;
+  for (char c : flags)
+    if (c != ' ')
+      list += c;
+  std::string error;
+  auto words = parseOperation({"mount", "a", "b", "flags=" + list}, error);
+  ok = words.has_value();
+  return ok ? std::get<MountRequest>(*words).flags : 0;
+}
+
+} // namespace
+
+uint32_t fileMaskFromLog(const std::string &mask, std::optional<bool> &owner) {
+  owner.reset();
+  size_t sep = mask.find("::");
+  if (sep == std::string::npos)
+    return fileLetters(mask);
+  std::string_view mine = std::string_view(mask).substr(0, sep), other = std::string_view(mask).substr(sep + 2);
+  owner = !mine.empty() || other.empty();
+  return fileLetters(*owner ? mine : other);
+}
+
+std::optional<TraceEvent> traceEventFromRecord(const AuditEvent &r, std::string &why) {
+  if (r.type != AuditEventType::Denied && r.type != AuditEventType::Allowed && r.type != AuditEventType::Audit) {
+    why = fmt::format("{} record", eventTypeName(r.type));
+    return std::nullopt;
+  }
+  if (!r.operation || !r.profile) {
+    why = "the record names no operation or no profile";
+    return std::nullopt;
+  }
+  TraceEvent e;
+  e.kind = TraceEvent::Kind::Request;
+  e.line = r.line;
+  e.pid = r.pid.value_or(0);
+  e.recordedLabel = *r.profile;
+  e.recorded = r.type == AuditEventType::Denied ? "DENIED" : r.type == AuditEventType::Allowed ? "ALLOWED" : "AUDIT";
+  const std::string &op = *r.operation;
+  const std::string cls = r.ruleClass.value_or("");
+  auto need = [&](const std::optional<std::string> &field, const char *what) {
+    if (!field)
+      why = fmt::format("{} record without {}", op, what);
+    return field.has_value();
+  };
+  // The permissions asked: the logged request, else the denied mask.
+  std::optional<bool> halfOwner;
+  uint32_t mask = 0;
+  if (r.requestedMask)
+    mask = fileMaskFromLog(*r.requestedMask, halfOwner);
+  if (!mask && r.deniedMask)
+    mask = fileMaskFromLog(*r.deniedMask, halfOwner);
+  bool owner = halfOwner.value_or(!r.fsuid || !r.ouid || *r.fsuid == *r.ouid);
+
+  if (op == "exec") {
+    if (!need(r.name, "a name"))
+      return std::nullopt;
+    e.request = ExecRequest{*r.name, owner, {}};
+  } else if (op == "link" || op == "inode_link") {
+    if (!need(r.name, "a name") || !need(r.name2, "a target"))
+      return std::nullopt;
+    e.request = LinkRequest{*r.name, *r.name2, owner};
+  } else if (op == "change_hat") {
+    if (!need(r.name, "a hat name"))
+      return std::nullopt;
+    e.request = ChangeHatRequest{*r.name};
+  } else if (op == "change_profile" || op == "change_onexec") {
+    const std::optional<std::string> &target = r.name2 ? r.name2 : r.name;
+    if (!need(target, "a target"))
+      return std::nullopt;
+    e.request = ChangeProfileRequest{*target, op == "change_onexec"};
+  } else if (op == "capable") {
+    if (!need(r.name, "a capability name"))
+      return std::nullopt;
+    auto cap = capabilityByName(*r.name);
+    if (!cap) {
+      why = fmt::format("unknown capability '{}'", *r.name);
+      return std::nullopt;
+    }
+    e.request = CapabilityRequest{*cap};
+  } else if (op == "signal") {
+    if (!need(r.signal, "a signal") || !need(r.peer, "a peer"))
+      return std::nullopt;
+    auto sig = dfa::signalNumber(*r.signal);
+    if (!sig) {
+      why = fmt::format("unknown signal '{}'", *r.signal);
+      return std::nullopt;
+    }
+    bool receive = (r.requestedMask ? *r.requestedMask : r.deniedMask.value_or("send")).find("receive") == 0;
+    e.request = SignalRequest{*sig, *r.peer, !receive};
+  } else if (op == "ptrace") {
+    if (!need(r.peer, "a peer"))
+      return std::nullopt;
+    std::string m = r.requestedMask ? *r.requestedMask : r.deniedMask.value_or("trace");
+    bool by = m.find("by") != std::string::npos;
+    e.request = PtraceRequest{m.find("trace") != std::string::npos, *r.peer, !by};
+  } else if (op == "mount" || op == "umount" || op == "pivotroot") {
+    if (!need(r.name, "a name"))
+      return std::nullopt;
+    MountRequest m;
+    m.mountPoint = *r.name;
+    if (op == "umount") {
+      m.kind = MountRequest::Kind::Umount;
+    } else if (op == "pivotroot") {
+      m.kind = MountRequest::Kind::PivotRoot;
+      m.device = r.srcName.value_or("");
+    } else {
+      m.device = r.srcName.value_or("");
+      m.fsType = r.fsType.value_or("");
+      bool ok = true;
+      if (r.flags)
+        m.flags = mountFlagsFromLog(*r.flags, ok);
+      if (!ok) {
+        why = fmt::format("unknown mount flags '{}'", *r.flags);
+        return std::nullopt;
+      }
+    }
+    e.request = m;
+  } else if (op.rfind("dbus_", 0) == 0) {
+    static const std::map<std::string_view, uint32_t> kDbus = {
+        {"send", 0x2}, {"receive", 0x4}, {"bind", 0x40}, {"eavesdrop", 0x20}};
+    DbusRequest d;
+    d.bus = r.dbusBus.value_or("");
+    d.name = r.name.value_or("");
+    d.peer = r.peerProfile.value_or("");
+    d.path = r.dbusPath.value_or("");
+    d.interface = r.dbusInterface.value_or("");
+    d.member = r.dbusMember.value_or("");
+    d.mask = namedMask(r.requestedMask ? *r.requestedMask : r.deniedMask.value_or(""), kDbus);
+    if (!d.mask) {
+      why = fmt::format("{} record without a dbus mask", op);
+      return std::nullopt;
+    }
+    e.request = d;
+  } else if (networkOperations().count(op) && (cls == "net" || r.netFamily)) {
+    auto family = numberOrName(r.netFamily, true);
+    auto type = numberOrName(r.sockType, false);
+    if (!family || !type) {
+      why = fmt::format("{} record without a known family and socket type", op);
+      return std::nullopt;
+    }
+    e.request = NetworkRequest{op, *family, *type, 0, networkMask(r)};
+  } else if (fileOperations().count(op) || cls == "file") {
+    if (!need(r.name, "a name"))
+      return std::nullopt;
+    if (!mask) {
+      why = fmt::format("{} record without a file mask", op);
+      return std::nullopt;
+    }
+    bool creates = (mask & kCreate) && !(mask & ~kCreate);
+    e.request = FileRequest{op, *r.name, mask, creates || owner};
+  } else {
+    why = fmt::format("operation '{}'{} is not simulated", op, cls.empty() ? "" : " (class " + cls + ")");
+    return std::nullopt;
+  }
+  return e;
+}
+
+RecordedTrace readRecordedTrace(std::istream &in) {
+  RecordedTrace out;
+  AuditLogReader reader(in);
+  while (auto entry = reader.next()) {
+    if (std::holds_alternative<SkippedLine>(entry->parsed)) {
+      ++out.skipped;
+      continue;
+    }
+    if (const auto *bad = std::get_if<MalformedLine>(&entry->parsed)) {
+      out.problems.push_back({entry->line, bad->message});
+      continue;
+    }
+    AuditEvent record = std::get<AuditEvent>(entry->parsed);
+    record.line = entry->line;
+    std::string why;
+    if (auto e = traceEventFromRecord(record, why)) {
+      out.events.push_back(std::move(*e));
+    } else {
+      TraceEvent none;
+      none.line = entry->line;
+      none.pid = record.pid.value_or(0);
+      none.notDecided = why;
+      out.events.push_back(std::move(none));
+    }
+  }
+  return out;
+}
+
+} // namespace aasim::simulator

@@ -1,0 +1,163 @@
+// Recorded events replayed against the profile aa-logprof writes for them:
+// every case of libapparmor's test_multi corpus with a .profile must be
+// allowed by that profile and denied by the same profile emptied (where the
+// feature set mediates the event's class). Reads $AASIM_CORPUS.
+#include "simulator/compiled_policy.h"
+#include "simulator/decision.h"
+#include "simulator/recorded_trace.h"
+
+#include "dfa/policy_compiler.h"
+#include "frontend/frontend.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace {
+
+using namespace aasim;
+using namespace aasim::simulator;
+namespace fs = std::filesystem;
+
+fs::path corpusDir() {
+  if (const char *c = std::getenv("AASIM_CORPUS"))
+    return c;
+  return fs::path(AASIM_TEST_FIXTURES).parent_path().parent_path().parent_path() / "shared" / "corpus";
+}
+
+std::string readFile(const fs::path &p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// The profile with every rule removed: only the lines that open or close a
+// profile or hat block stay (aa-logprof writes one rule a line).
+std::string emptied(const std::string &profile) {
+  std::istringstream in(profile);
+  std::string line, out;
+  while (std::getline(in, line)) {
+    size_t b = line.find_first_not_of(" \t"), e = line.find_last_not_of(" \t\r");
+    if (b == std::string::npos)
+      continue;
+    std::string t = line.substr(b, e - b + 1);
+    if (t == "}" || (t.back() == '{' && t.find(',') == std::string::npos))
+      out += t + "\n";
+  }
+  return out;
+}
+
+std::optional<LoadedPolicy> load(const std::string &text, const std::string &features, std::string &error) {
+  frontend::FrontendOptions fo;
+  fo.featuresFile = features;
+  auto fe = frontend::Frontend::create(fo, error);
+  if (!fe)
+    return std::nullopt;
+  auto f = fe->load("case.profile", text);
+  if (!f.accepted) {
+    error = "rejected";
+    for (size_t i = f.firstDiagnostic; i < f.endDiagnostic; ++i)
+      error += ": " + fe->diagnostics().items()[i].message;
+    return std::nullopt;
+  }
+  dfa::CompileOptions o;
+  o.records = true;
+  o.kernelStacks = fe->features().has("domain/stack");
+  o.features = dfa::PolicyFeatures::from(fe->features());
+  o.recordFeatures = dfa::RecordFeatures::from(fe->features());
+  frontend::Diagnostics diags;
+  auto compiled = dfa::compilePolicy(*f.policy, f.vars, diags, o);
+  if (diags.hasErrors()) {
+    error = diags.items().front().message;
+    return std::nullopt;
+  }
+  LoadedPolicy p;
+  if (!addCompiledProfiles(std::move(compiled), p, error))
+    return std::nullopt;
+  return p;
+}
+
+// Whether the loaded profile mediates the request's class at all.
+bool mediates(const LoadedPolicy &policy, const std::string &label, const Request &r) {
+  const LoadedProfile *p = policy.find(label);
+  if (!p)
+    return false;
+  uint8_t cls = std::holds_alternative<NetworkRequest>(r)  ? 14
+                : std::holds_alternative<SignalRequest>(r) ? 10
+                : std::holds_alternative<PtraceRequest>(r) ? 16
+                : std::holds_alternative<MountRequest>(r)  ? 7
+                : std::holds_alternative<DbusRequest>(r)   ? 32
+                                                            : 0;
+  return cls == 0 || p->classStart(cls) != 0;
+}
+
+TEST(AuditReplay, TestMultiEventsAllowedByTheirProfileAndDeniedWithoutIt) {
+  fs::path dir = corpusDir() / "audit-logs" / "test_multi";
+  if (!fs::exists(dir))
+    GTEST_SKIP() << "corpus not found at " << corpusDir() << " (set AASIM_CORPUS)";
+  // The target: Debian 12's kernel feature set when installed (the kernel
+  // the oracle boots), else the corpus's features.all.
+  std::string features = fs::exists("/usr/share/apparmor-features/features")
+                             ? "/usr/share/apparmor-features/features"
+                             : (corpusDir() / "parser-tests" / "features_files" / "features.all").string();
+  std::vector<fs::path> cases;
+  for (const auto &e : fs::directory_iterator(dir))
+    if (e.path().extension() == ".profile")
+      cases.push_back(e.path());
+  std::sort(cases.begin(), cases.end());
+  ASSERT_FALSE(cases.empty());
+  size_t checked = 0, unmediated = 0, notDecided = 0, emptyProfile = 0;
+  std::vector<std::string> failures;
+  for (const auto &profilePath : cases) {
+    std::string name = profilePath.stem().string();
+    std::string profile = readFile(profilePath);
+    std::istringstream log(readFile(dir / (name + ".in")));
+    RecordedTrace trace = readRecordedTrace(log);
+    const TraceEvent *event = nullptr;
+    for (const auto &e : trace.events)
+      if (e.request) {
+        event = &e;
+        break;
+      }
+    if (!event) {
+      ++notDecided;  // a status record, or a class not simulated (listed below)
+      continue;
+    }
+    if (profile.find_first_not_of(" \t\r\n") == std::string::npos) {
+      ++emptyProfile;  // aa-logprof writes no rule for it
+      continue;
+    }
+    std::string error;
+    auto full = load(profile, features, error);
+    if (!full) {
+      failures.push_back(fmt::format("{}: profile rejected: {}", name, error));
+      continue;
+    }
+    auto empty = load(emptied(profile), features, error);
+    if (!empty) {
+      failures.push_back(fmt::format("{}: emptied profile rejected: {}", name, error));
+      continue;
+    }
+    const std::string &label = *event->recordedLabel;
+    if (!mediates(*full, label, *event->request)) {
+      ++unmediated;
+      continue;
+    }
+    Decision allowed = decide(*full, label, *event->request), denied = decide(*empty, label, *event->request);
+    ++checked;
+    if (allowed.verdict != Verdict::Allow)
+      failures.push_back(fmt::format("{}: denied by its own profile ({} {})", name, allowed.operation, allowed.info));
+    if (denied.verdict != Verdict::Deny)
+      failures.push_back(fmt::format("{}: allowed by the emptied profile", name));
+  }
+  std::cout << "[          ] " << checked << " of " << cases.size() << " cases with a profile replayed both ways; "
+            << unmediated << " in classes the feature set does not mediate, " << notDecided
+            << " records that are no modelled request, " << emptyProfile << " with no rule\n";
+  for (const auto &f : failures)
+    ADD_FAILURE() << f;
+  EXPECT_GT(checked, 60u);
+}
+
+} // namespace

@@ -60,6 +60,12 @@ std::string requestName(const Request &r) {
                              x.member);
         else if constexpr (std::is_same_v<T, ChangeHatRequest>)
           return x.hat;
+        else if constexpr (std::is_same_v<T, UsernsRequest>)
+          return "userns";
+        else if constexpr (std::is_same_v<T, IoUringRequest>)
+          return x.label;
+        else if constexpr (std::is_same_v<T, MqueueRequest>)
+          return x.label.empty() ? x.name : x.name + " label=" + x.label;
         else
           return x.target;
       },

@@ -209,7 +209,8 @@ std::optional<Request> parseOperation(const std::vector<std::string> &in, std::s
   // A trailing `other` or `owner` on a file operation says whose file it is.
   static const std::set<std::string_view> kNotFile = {"capability", "capable", "network", "socket", "signal",
                                                       "ptrace",     "mount",   "umount",  "pivot_root", "dbus",
-                                                      "change_profile", "change_onexec", "change_hat"};
+                                                      "change_profile", "change_onexec", "change_hat", "userns",
+                                                      "io_uring", "mqueue"};
   bool owner = true;
   if (!kNotFile.count(op) && words.size() > 2 && (words.back() == "other" || words.back() == "owner")) {
     owner = words.back() == "owner";
@@ -451,6 +452,46 @@ std::optional<Request> parseOperation(const std::vector<std::string> &in, std::s
       return std::nullopt;
     return ChangeProfileRequest{words[1], op == "change_onexec"};
   }
+  if (op == "userns") {
+    if (words.size() != 2 || words[1] != "create") {
+      error = "usage: userns create";
+      return std::nullopt;
+    }
+    return UsernsRequest{};
+  }
+  if (op == "io_uring") {
+    if (words.size() < 2 || (words[1] != "sqpoll" && words[1] != "override_creds") ||
+        (words[1] == "sqpoll" && words.size() != 2) || (words[1] == "override_creds" && words.size() != 3)) {
+      error = "usage: io_uring sqpoll  or  io_uring override_creds LABEL";
+      return std::nullopt;
+    }
+    return IoUringRequest{words[1] == "sqpoll", words.size() == 3 ? words[2] : std::string()};
+  }
+  if (op == "mqueue") {
+    static const std::map<std::string_view, uint32_t> kPerms = {
+        {"read", 0x4}, {"write", 0x2}, {"create", 0x10}, {"delete", 0x20}, {"open", 0x40}, {"setattr", 0x100},
+        {"getattr", 0x200}};
+    if (words.size() < 3 || words.size() > 4 || !kPerms.count(words[1])) {
+      error = "usage: mqueue read|write|create|delete|open|setattr|getattr NAME [label=LABEL]  (NAME: /posix or a sysv key)";
+      return std::nullopt;
+    }
+    MqueueRequest m;
+    m.mask = kPerms.at(words[1]);
+    m.name = words[2];
+    m.posix = !m.name.empty() && m.name[0] == '/';
+    if (!m.posix && m.name.find_first_not_of("0123456789") != std::string::npos) {
+      error = fmt::format("mqueue name '{}' is neither /name (posix) nor a number (sysv key)", m.name);
+      return std::nullopt;
+    }
+    if (words.size() == 4) {
+      if (words[3].rfind("label=", 0) != 0) {
+        error = fmt::format("expected label=LABEL, found '{}'", words[3]);
+        return std::nullopt;
+      }
+      m.label = words[3].substr(6);
+    }
+    return m;
+  }
   if (op == "change_hat") {
     if (!need(1, "change_hat HAT"))
       return std::nullopt;
@@ -491,6 +532,13 @@ std::string policyMaskString(const Request &request, uint32_t mask) {
     names = {{0x2, "send"}, {0x4, "receive"}, {0x20, "eavesdrop"}, {0x40, "bind"}};
   } else if (std::holds_alternative<MountRequest>(request)) {
     names = {{0x1, "pivotroot"}, {0x2, "mount"}, {0x4, "umount"}};
+  } else if (std::holds_alternative<UsernsRequest>(request)) {
+    names = {{0x8, "create"}};
+  } else if (std::holds_alternative<IoUringRequest>(request)) {
+    names = {{0x8, "override_creds"}, {0x10, "sqpoll"}};
+  } else if (std::holds_alternative<MqueueRequest>(request)) {
+    names = {{0x2, "write"},   {0x4, "read"},     {0x10, "create"},  {0x20, "delete"},
+             {0x40, "open"},   {0x100, "setattr"}, {0x200, "getattr"}};
   }
   std::string out;
   for (auto [bit, n] : names)

@@ -234,14 +234,36 @@ std::optional<TraceEvent> traceEventFromRecord(const AuditEvent &r, std::string 
       return std::nullopt;
     }
     e.request = d;
-  } else if (networkOperations().count(op) && (cls == "net" || r.netFamily)) {
+  } else if (op == "userns_create" || cls == "namespace") {
+    e.request = UsernsRequest{};
+  } else if (cls == "io_uring" || op == "uring_sqpoll" || op == "uring_override") {
+    e.request = IoUringRequest{op == "uring_sqpoll", r.peerProfile.value_or("")};
+  } else if (cls == "posix_mqueue" || cls == "sysv_mqueue") {
+    static const std::map<std::string_view, uint32_t> kMq = {
+        {"read", 0x4}, {"write", 0x2}, {"create", 0x10}, {"delete", 0x20}, {"open", 0x40}, {"setattr", 0x100},
+        {"getattr", 0x200}};
+    MqueueRequest m;
+    m.posix = cls == "posix_mqueue";
+    m.name = r.name.value_or("");
+    m.mask = namedMask(r.requestedMask ? *r.requestedMask : r.deniedMask.value_or(""), kMq);
+    if (!m.mask) {
+      why = fmt::format("{} record without a mqueue mask", op);
+      return std::nullopt;
+    }
+    e.request = m;
+  } else if ((networkOperations().count(op) && (cls == "net" || r.netFamily)) || (r.netFamily && !r.name)) {
+    // A socket, also when a file operation names it (file_inherit and
+    // file_perm revalidate an inherited socket with the network check).
     auto family = numberOrName(r.netFamily, true);
     auto type = numberOrName(r.sockType, false);
     if (!family || !type) {
       why = fmt::format("{} record without a known family and socket type", op);
       return std::nullopt;
     }
-    e.request = NetworkRequest{op, *family, *type, 0, networkMask(r)};
+    uint32_t netMask = networkMask(r);
+    if (!netMask)
+      netMask = kNetSend | kNetReceive;  // an inherited socket is revalidated for reading and writing
+    e.request = NetworkRequest{op, *family, *type, 0, netMask};
   } else if (fileOperations().count(op) || cls == "file") {
     if (!need(r.name, "a name"))
       return std::nullopt;

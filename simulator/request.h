@@ -88,9 +88,26 @@ struct ChangeHatRequest {
   std::string hat;
 };
 
+/// Creating a user namespace (kernels with namespaces/mask/userns_create).
+struct UsernsRequest {};
+
+/// io_uring: an SQPOLL ring, or using another task's credentials (`label`).
+struct IoUringRequest {
+  bool sqpoll = false;  // else override_creds
+  std::string label;    // override_creds: the credentials' label
+};
+
+/// A POSIX (name) or System V (key) message queue operation.
+struct MqueueRequest {
+  bool posix = true;
+  std::string name;   // posix: "/name"; sysv: the key in decimal
+  uint32_t mask = 0;  // read 0x4, write 0x2, create 0x10, delete 0x20, open 0x40, setattr 0x100, getattr 0x200
+  std::string label;  // the queue's label, when known
+};
+
 using Request = std::variant<FileRequest, LinkRequest, RenameRequest, ExecRequest, CapabilityRequest, NetworkRequest,
                              SignalRequest, PtraceRequest, MountRequest, DbusRequest, ChangeProfileRequest,
-                             ChangeHatRequest>;
+                             ChangeHatRequest, UsernsRequest, IoUringRequest, MqueueRequest>;
 
 /// The kernel's map_signal_num on x86: 0 ("exists") -> 35, 1..31 as they
 /// are, SIGRTMIN+n (34+n) -> 128+n, anything else unknown (0).

@@ -14,6 +14,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 namespace {
@@ -43,7 +44,7 @@ std::string emptied(const std::string &profile) {
     if (b == std::string::npos)
       continue;
     std::string t = line.substr(b, e - b + 1);
-    if (t == "}" || (t.back() == '{' && t.find(',') == std::string::npos))
+    if (t == "}" || t.back() == '{')
       out += t + "\n";
   }
   return out;
@@ -89,19 +90,23 @@ bool mediates(const LoadedPolicy &policy, const std::string &label, const Reques
                 : std::holds_alternative<PtraceRequest>(r) ? 16
                 : std::holds_alternative<MountRequest>(r)  ? 7
                 : std::holds_alternative<DbusRequest>(r)   ? 32
+                : std::holds_alternative<UsernsRequest>(r) ? 21
+                : std::holds_alternative<IoUringRequest>(r) ? 22
+                : std::holds_alternative<MqueueRequest>(r) ? (std::get<MqueueRequest>(r).posix ? 17 : 18)
                                                             : 0;
   return cls == 0 || p->classStart(cls) != 0;
 }
 
-TEST(AuditReplay, TestMultiEventsAllowedByTheirProfileAndDeniedWithoutIt) {
+// Cases whose .profile does not grant what the kernel asked, so that the
+// kernel's denial stands under it too (the corpus's audit-replay-oracle
+// leaves them out for the same reason).
+const std::map<std::string, std::string> kProfileDoesNotCover = {
+    {"file_xm", "the record is the link's subset check (x and m of the link name missing on the target); "
+                "aa-logprof's rule grants m on the link name only"},
+};
+
+void replayCases(const std::string &features) {
   fs::path dir = corpusDir() / "audit-logs" / "test_multi";
-  if (!fs::exists(dir))
-    GTEST_SKIP() << "corpus not found at " << corpusDir() << " (set AASIM_CORPUS)";
-  // The target: Debian 12's kernel feature set when installed (the kernel
-  // the oracle boots), else the corpus's features.all.
-  std::string features = fs::exists("/usr/share/apparmor-features/features")
-                             ? "/usr/share/apparmor-features/features"
-                             : (corpusDir() / "parser-tests" / "features_files" / "features.all").string();
   std::vector<fs::path> cases;
   for (const auto &e : fs::directory_iterator(dir))
     if (e.path().extension() == ".profile")
@@ -125,8 +130,15 @@ TEST(AuditReplay, TestMultiEventsAllowedByTheirProfileAndDeniedWithoutIt) {
       ++notDecided;  // a status record, or a class not simulated (listed below)
       continue;
     }
-    if (profile.find_first_not_of(" \t\r\n") == std::string::npos) {
-      ++emptyProfile;  // aa-logprof writes no rule for it
+    auto normalized = [](const std::string &t) {
+      std::string out;
+      for (char c : t)
+        if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
+          out += c;
+      return out;
+    };
+    if (normalized(profile) == normalized(emptied(profile))) {
+      ++emptyProfile;  // aa-logprof writes no rule for it (the kernel's reason was no missing rule)
       continue;
     }
     std::string error;
@@ -147,6 +159,11 @@ TEST(AuditReplay, TestMultiEventsAllowedByTheirProfileAndDeniedWithoutIt) {
     }
     Decision allowed = decide(*full, label, *event->request), denied = decide(*empty, label, *event->request);
     ++checked;
+    if (auto known = kProfileDoesNotCover.find(name); known != kProfileDoesNotCover.end()) {
+      if (allowed.verdict != Verdict::Deny || denied.verdict != Verdict::Deny)
+        failures.push_back(fmt::format("{}: expected denied by both ({})", name, known->second));
+      continue;
+    }
     if (allowed.verdict != Verdict::Allow)
       failures.push_back(fmt::format("{}: denied by its own profile ({} {})", name, allowed.operation, allowed.info));
     if (denied.verdict != Verdict::Deny)
@@ -156,8 +173,24 @@ TEST(AuditReplay, TestMultiEventsAllowedByTheirProfileAndDeniedWithoutIt) {
             << unmediated << " in classes the feature set does not mediate, " << notDecided
             << " records that are no modelled request, " << emptyProfile << " with no rule\n";
   for (const auto &f : failures)
-    ADD_FAILURE() << f;
+    ADD_FAILURE() << features << ": " << f;
   EXPECT_GT(checked, 60u);
+}
+
+TEST(AuditReplay, TestMultiEventsAgainstDebianKernelFeatures) {
+  if (!fs::exists(corpusDir() / "audit-logs" / "test_multi"))
+    GTEST_SKIP() << "corpus not found at " << corpusDir() << " (set AASIM_CORPUS)";
+  // The kernel the kernel oracle boots: Debian 12's feature set.
+  if (!fs::exists("/usr/share/apparmor-features/features"))
+    GTEST_SKIP() << "Debian's feature set not installed (package apparmor)";
+  replayCases("/usr/share/apparmor-features/features");
+}
+
+TEST(AuditReplay, TestMultiEventsAgainstFeaturesAll) {
+  fs::path all = corpusDir() / "parser-tests" / "features_files" / "features.all";
+  if (!fs::exists(all))
+    GTEST_SKIP() << "corpus not found at " << corpusDir() << " (set AASIM_CORPUS)";
+  replayCases(all.string());
 }
 
 } // namespace

@@ -16,6 +16,9 @@ ls -l build/usr.sbin.webserver.bin
 build/aasim query -b corpus/examples corpus/examples/usr.sbin.webserver -- webserver open /etc/shadow r || true
 build/aasim replay -M /usr/share/apparmor-features/features -b corpus/examples corpus/examples/usr.sbin.webserver \
   --trace corpus/examples/webserver.trace
+# Recorded kernel audit records, replayed: does the policy explain them?
+build/aasim replay -M /usr/share/apparmor-features/features -b corpus/examples corpus/examples/usr.sbin.webserver \
+  --trace corpus/examples/webserver.audit.log
 # A broken profile is rejected with a located diagnostic and exit status 1.
 if build/aasim check -b corpus/examples corpus/examples/broken.profile; then
   echo "expected the broken example to be rejected" >&2

@@ -53,4 +53,15 @@ printf '#aasim-trace 1\n1 start /usr/sbin/webserver\n1 open\n1 open /srv/www/x r
 [[ $(status "$aasim" replay -b "$ex" "$policy" --trace "$tmp/bad.trace") == 1 ]] || fail "malformed trace must exit 1"
 grep -q "bad.trace:3: error: usage: open PATH" "$tmp/err" || fail "malformed line: $(cat "$tmp/err")"
 grep -q '^ALLOW line 4 pid 1 webserver open /srv/www/x r' "$tmp/out" || fail "later lines still replayed"
+# Recorded audit log: every event agrees with its prediction; after a
+# what-if change that grants the denied read, that event no longer does.
+"$aasim" replay "${features[@]}" -b "$ex" "$policy" --trace "$ex/webserver.audit.log" > "$tmp/out" 2> "$tmp/err" \
+  || fail "recorded replay: $(cat "$tmp/err")"
+grep -q "5/5 recorded events agree" "$tmp/err" || fail "agreement: $(cat "$tmp/err")"
+grep -q "2 lines without AppArmor events skipped" "$tmp/err" || fail "skipped lines: $(cat "$tmp/err")"
+sed 's|^  deny /etc/shadow rw,|&\n  /etc/ssl/private/** r,|' "$policy" > "$tmp/whatif"
+[[ $(status "$aasim" replay "${features[@]}" -b "$ex" "$tmp/whatif" --trace "$ex/webserver.audit.log") == 1 ]] \
+  || fail "a changed policy must disagree with the log"
+grep -q '^ALLOW line 2 .* recorded DENIED (DISAGREES)' "$tmp/out" || fail "what-if: $(cat "$tmp/out")"
+grep -q "4/5 recorded events agree" "$tmp/err" || fail "what-if agreement: $(cat "$tmp/err")"
 echo "query and replay behave (source and binary policy agree on $(grep -c '^[AD]' "$tmp/from-source") events)"

@@ -33,6 +33,19 @@ dfa::CompileOptions compileOptionsFor(const SimulateCommand &c, const frontend::
   return o;
 }
 
+// The frontend and the policy of a command; null after printing why.
+std::unique_ptr<frontend::Frontend> loadPolicy(const SimulateCommand &c, simulator::LoadedPolicy &policy) {
+  std::string error;
+  auto fe = frontend::Frontend::create(c.frontend, error);
+  if (!fe) {
+    fmt::print(stderr, "aasim: {}\n", error);
+    return nullptr;
+  }
+  if (!loadPolicyFiles(*fe, c.policyFiles, {compileOptionsFor(c, *fe), c.quiet}, policy))
+    return nullptr;
+  return fe;
+}
+
 } // namespace
 
 int runQuery(const SimulateCommand &c) {
@@ -41,15 +54,11 @@ int runQuery(const SimulateCommand &c) {
                        "  e.g. aasim query /etc/apparmor.d/usr.sbin.nginx -- /usr/sbin/nginx open /etc/shadow r\n");
     return kExitUsage;
   }
-  std::string error;
-  auto fe = frontend::Frontend::create(c.frontend, error);
-  if (!fe) {
-    fmt::print(stderr, "aasim: {}\n", error);
-    return kExitUsage;
-  }
   simulator::LoadedPolicy policy;
-  if (!loadPolicyFiles(*fe, c.policyFiles, {compileOptionsFor(c, *fe), c.quiet}, policy))
+  auto fe = loadPolicy(c, policy);
+  if (!fe)
     return kExitUsage;
+  std::string error;
   std::vector<std::string> words(c.operation.begin() + 1, c.operation.end());
   auto request = simulator::parseOperation(words, error);
   if (!request) {
@@ -133,14 +142,9 @@ int runReplay(const SimulateCommand &c) {
                        "--trace FILE...\n");
     return kExitUsage;
   }
-  std::string error;
-  auto fe = frontend::Frontend::create(c.frontend, error);
-  if (!fe) {
-    fmt::print(stderr, "aasim: {}\n", error);
-    return kExitUsage;
-  }
   simulator::LoadedPolicy policy;
-  if (!loadPolicyFiles(*fe, c.policyFiles, {compileOptionsFor(c, *fe), c.quiet}, policy))
+  auto fe = loadPolicy(c, policy);
+  if (!fe)
     return kExitUsage;
 
   const bool progress = isatty(2);

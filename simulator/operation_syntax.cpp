@@ -85,22 +85,12 @@ std::optional<uint32_t> openMask(const std::string &word, std::string &error) {
   return m;
 }
 
-// Raw permission letters: r w a x m k l, c (create), d (delete).
 std::optional<uint32_t> accessMask(const std::string &word, std::string &error) {
-  uint32_t m = 0;
-  for (char c : word) {
-    switch (c) {
-    case 'r': m |= kRead; break;
-    case 'w': m |= kWrite; break;
-    case 'a': m |= kAppend; break;
-    case 'x': m |= kExec; break;
-    case 'm': m |= kExecMmap; break;
-    case 'k': m |= kLock; break;
-    case 'l': m |= kLink; break;
-    case 'c': m |= kCreate; break;
-    case 'd': m |= kDelete; break;
-    default: error = fmt::format("unknown permission letter '{}' in '{}' (r w a x m k l c d)", c, word); return std::nullopt;
-    }
+  char unknown = 0;
+  uint32_t m = filePermissionLetters(word, &unknown);
+  if (unknown) {
+    error = fmt::format("unknown permission letter '{}' in '{}' (r w a x m k l c d)", unknown, word);
+    return std::nullopt;
   }
   return m;
 }
@@ -158,6 +148,28 @@ bool keyValues(const std::vector<std::string> &words, size_t from, std::map<std:
 }
 
 } // namespace
+
+uint32_t filePermissionLetters(std::string_view letters, char *unknown) {
+  uint32_t m = 0;
+  for (char c : letters) {
+    switch (c) {
+    case 'r': m |= kRead; break;
+    case 'w': m |= kWrite; break;
+    case 'a': m |= kAppend; break;
+    case 'x': m |= kExec; break;
+    case 'm': m |= kExecMmap; break;
+    case 'k': m |= kLock; break;
+    case 'l': m |= kLink; break;
+    case 'c': m |= kCreate; break;
+    case 'd': m |= kDelete; break;
+    default:
+      if (unknown && !*unknown)
+        *unknown = c;
+      break;
+    }
+  }
+  return m;
+}
 
 std::optional<unsigned> capabilityByName(std::string_view name) {
   if (auto n = number(name))

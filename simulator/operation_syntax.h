@@ -23,6 +23,11 @@ std::optional<Request> parseOperation(const std::vector<std::string> &words, std
 /// \" and \\ inside). nullopt with `error` for an unclosed quote.
 std::optional<std::vector<std::string>> splitWords(std::string_view line, std::string &error);
 
+/// File permission letters as the kernel logs them and `access` takes
+/// them: r w a x m k l, c (create), d (delete). Other letters ask nothing;
+/// the first one is stored in `unknown` when given.
+uint32_t filePermissionLetters(std::string_view letters, char *unknown = nullptr);
+
 /// Masks as the kernel's audit records spell them: file masks by letters
 /// ("rw", "x", "c", "d"), the others by names ("send receive", "create").
 std::string fileMaskString(uint32_t mask);

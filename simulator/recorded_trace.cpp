@@ -17,25 +17,6 @@ namespace {
 
 using namespace perm;
 
-uint32_t fileLetters(std::string_view s) {
-  uint32_t m = 0;
-  for (char c : s) {
-    switch (c) {
-    case 'r': m |= kRead; break;
-    case 'w': m |= kWrite; break;
-    case 'a': m |= kAppend; break;
-    case 'x': m |= kExec; break;
-    case 'm': m |= kExecMmap; break;
-    case 'k': m |= kLock; break;
-    case 'l': m |= kLink; break;
-    case 'c': m |= kCreate; break;
-    case 'd': m |= kDelete; break;
-    default: break;  // old exec qualifiers (`I`, `p`, ...) ask no permission of their own
-    }
-  }
-  return m;
-}
-
 // Named masks ("send receive connect") by the names of `table`.
 uint32_t namedMask(const std::string &mask, const std::map<std::string_view, uint32_t> &table) {
   uint32_t m = 0;
@@ -113,14 +94,15 @@ uint32_t mountFlagsFromLog(const std::string &flags, bool &ok) {
 
 } // namespace
 
+// Old exec qualifiers in masks (`I`, `p`, ...) ask no permission of their own.
 uint32_t fileMaskFromLog(const std::string &mask, std::optional<bool> &owner) {
   owner.reset();
   size_t sep = mask.find("::");
   if (sep == std::string::npos)
-    return fileLetters(mask);
+    return filePermissionLetters(mask);
   std::string_view mine = std::string_view(mask).substr(0, sep), other = std::string_view(mask).substr(sep + 2);
   owner = !mine.empty() || other.empty();
-  return fileLetters(*owner ? mine : other);
+  return filePermissionLetters(*owner ? mine : other);
 }
 
 std::optional<TraceEvent> traceEventFromRecord(const AuditEvent &r, std::string &why) {

@@ -8,6 +8,7 @@
 
 #include "dfa/policy_compiler.h"
 #include "frontend/frontend.h"
+#include "test_support.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -23,11 +24,7 @@ using namespace aasim;
 using namespace aasim::simulator;
 namespace fs = std::filesystem;
 
-fs::path corpusDir() {
-  if (const char *c = std::getenv("AASIM_CORPUS"))
-    return c;
-  return fs::path(AASIM_TEST_FIXTURES).parent_path().parent_path().parent_path() / "shared" / "corpus";
-}
+using test::corpusDir;
 
 std::string readFile(const fs::path &p) {
   std::ifstream in(p, std::ios::binary);

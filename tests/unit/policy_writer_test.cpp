@@ -39,12 +39,7 @@ std::optional<std::string> parserPath() {
   return std::nullopt;
 }
 
-// $AASIM_CORPUS, else ../shared/corpus next to the source tree.
-fs::path corpusDir() {
-  if (const char *env = std::getenv("AASIM_CORPUS"))
-    return env;
-  return fs::path(AASIM_TEST_FIXTURES) / ".." / ".." / ".." / "shared" / "corpus";
-}
+using test::corpusDir;
 
 fs::path featuresDir() { return corpusDir() / "parser-tests" / "features_files"; }
 

@@ -29,12 +29,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace frontend;
 
-// $AASIM_CORPUS, else ../shared/corpus next to the source tree.
-fs::path corpusDir() {
-  if (const char *env = std::getenv("AASIM_CORPUS"))
-    return env;
-  return fs::path(AASIM_TEST_FIXTURES) / ".." / ".." / ".." / "shared" / "corpus";
-}
+using test::corpusDir;
 
 fs::path featuresAll() { return corpusDir() / "parser-tests" / "features_files" / "features.all"; }
 

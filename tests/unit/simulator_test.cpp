@@ -29,11 +29,7 @@ using namespace aasim;
 using namespace aasim::simulator;
 namespace fs = std::filesystem;
 
-fs::path corpusDir() {
-  if (const char *c = std::getenv("AASIM_CORPUS"))
-    return c;
-  return fs::path(AASIM_TEST_FIXTURES).parent_path().parent_path().parent_path() / "shared" / "corpus";
-}
+using test::corpusDir;
 
 // Debian's own feature set (package apparmor) when installed, else the
 // corpus's features.all.

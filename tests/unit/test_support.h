@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <optional>
 #include <fstream>
@@ -32,6 +33,13 @@ inline CheckOutcome checkText(const std::string &text, frontend::FrontendOptions
     break;
   }
   return out;
+}
+
+/// $AASIM_CORPUS, else ../shared/corpus next to the source tree.
+inline std::filesystem::path corpusDir() {
+  if (const char *env = std::getenv("AASIM_CORPUS"))
+    return env;
+  return std::filesystem::path(AASIM_TEST_FIXTURES) / ".." / ".." / ".." / "shared" / "corpus";
 }
 
 /// A scratch directory removed at the end of the test.

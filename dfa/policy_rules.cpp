@@ -6,7 +6,10 @@
 
 #include <fmt/format.h>
 
+#include <arpa/inet.h>
+
 #include <algorithm>
+#include <set>
 #include <array>
 #include <cstdlib>
 #include <vector>
@@ -575,16 +578,146 @@ private:
     return static_cast<uint32_t>(xtable_.size() - 1);
   }
 
+  // The address conditions of one side of a fine-grained inet rule.
+  struct InetSide {
+    const Word *ip = nullptr, *port = nullptr, *label = nullptr;
+  };
+  static InetSide inetSide(const std::vector<Cond> &conds) {
+    InetSide s;
+    for (const auto &c : conds) {
+      if (c.values.empty())
+        continue;
+      if (c.name.text == "ip")
+        s.ip = &c.values.front();
+      else if (c.name.text == "port")
+        s.port = &c.values.front();
+      else if (c.name.text == "label" || c.name.text == "peer")
+        s.label = &c.values.front();
+    }
+    return s;
+  }
+
+  // A 16-bit range [from, to] as big-endian byte ranges.
+  static std::string be16Range(unsigned from, unsigned to) {
+    auto byteRange = [](unsigned a, unsigned b) {
+      return a == b ? hexByte(a) : fmt::format("[{}-{}]", hexByte(a), hexByte(b));
+    };
+    unsigned fh = from >> 8, th = to >> 8;
+    if (fh == th)
+      return hexByte(fh) + byteRange(from & 0xff, to & 0xff);
+    std::vector<std::string> alts{hexByte(fh) + byteRange(from & 0xff, 0xff)};
+    if (th > fh + 1)
+      alts.push_back(byteRange(fh + 1, th - 1) + "[\\x00-\\xff]");
+    alts.push_back(hexByte(th) + byteRange(0, to & 0xff));
+    std::string out = "(";
+    for (size_t i = 0; i < alts.size(); ++i)
+      out += (i ? "|" : "") + alts[i];
+    return out + ")";
+  }
+
+  // port: a type byte (0 unprivileged, 1 privileged below 1024, 2 remote
+  // for the peer) and the port big-endian; a local range crossing 1024 is
+  // split by privilege (language-6.0.md §4.6). Absent: any three bytes.
+  static std::string inetPort(const Word *port, bool peer) {
+    if (!port)
+      return "...";
+    const std::string &v = port->text;
+    size_t dash = v.find('-');
+    unsigned from = static_cast<unsigned>(std::strtoul(v.c_str(), nullptr, 10));
+    unsigned to = dash == std::string::npos ? from : static_cast<unsigned>(std::strtoul(v.c_str() + dash + 1, nullptr, 10));
+    if (peer)
+      return "(\\x02" + be16Range(from, to) + ")";
+    std::vector<std::string> alts;
+    if (from < 1024)
+      alts.push_back("\\x01" + be16Range(from, std::min(to, 1023u)));
+    if (to >= 1024)
+      alts.push_back("\\x00" + be16Range(std::max(from, 1024u), to));
+    return alts.size() == 1 ? "(" + alts[0] + ")" : "(" + alts[0] + "|" + alts[1] + ")";
+  }
+
+  // ip: a size byte (0 none, 1 IPv4, 2 IPv6) and the address; absent: any.
+  static std::string inetIp(const Word *ip) {
+    if (!ip)
+      return "(\\x00|\\x01....|\\x02................)";
+    if (ip->text == "none")
+      return "\\x00";
+    unsigned char addr[16];
+    std::string out;
+    if (inet_pton(AF_INET, ip->text.c_str(), addr) == 1) {
+      out = "\\x01";
+      for (int i = 0; i < 4; ++i)
+        out += hexByte(addr[i]);
+    } else if (inet_pton(AF_INET6, ip->text.c_str(), addr) == 1) {
+      out = "\\x02";
+      for (int i = 0; i < 16; ++i)
+        out += hexByte(addr[i]);
+    }
+    return out;
+  }
+
+  // 6.0's fine-grained encoding of one inet/inet6 entry with network_v8/
+  // af_inet (language-6.0.md §4.6): the family/type state continues the
+  // match (create is decided there), then the protocol, then the local
+  // port and address (and label); permissions on the peer go after the
+  // peer's port, address and label, \x01, and the local address; listen
+  // and the socket options after a command byte.
+  void inetStrings(const ClassRule &r, unsigned fam, std::optional<unsigned> type, uint32_t perms) {
+    constexpr uint32_t kContMatch = 0x10000000;  // the accept bit the 6.0 parser writes
+    InetSide local = inetSide(r.conds);
+    InetSide peer = r.condList ? inetSide(r.condList->conds) : InetSide{};
+    bool hasPeer = r.condList && (peer.ip || peer.port || peer.label);
+    std::string c = hexByte(kClassNetV8) + be16(fam) + (type ? be16(*type) : std::string(".."));
+    add(c, r, kContMatch | (perms & kNetCreate));
+    std::string p = c + "..";
+    std::string localAddr = inetPort(local.port, false) + inetIp(local.ip);
+    std::string localEnd = p + localAddr + "\\x00";
+    uint32_t localPerms = perms & ~(hasPeer ? kNetPeer : 0u);
+    if (local.label) {
+      add(localEnd, r, kContMatch);
+      auto l = pattern(*local.label);
+      if (!l)
+        return;
+      localEnd += *l + "\\x00";
+    }
+    add(localEnd, r, mapNetPerms(localPerms & ~kNetLocalCmd));
+    if (localPerms & kNetListen)
+      add(localEnd + "\\x02..", r, mapNetPerms(kNetListen));
+    if (localPerms & kNetOpt)
+      add(localEnd + "\\x04....", r, mapNetPerms(localPerms & kNetOpt));
+    if (!(perms & kNetPeer))
+      return;
+    std::string peerPart = p + inetPort(peer.port, true) + inetIp(peer.ip) + "\\x00";
+    add(peerPart, r, kContMatch);
+    std::string label = kAnyString;
+    if (peer.label) {
+      auto l = pattern(*peer.label);
+      if (!l)
+        return;
+      label = *l;
+    }
+    peerPart += label + "\\x00";
+    add(peerPart, r, kContMatch);
+    add(peerPart + "\\x01" + localAddr + "\\x00", r, mapNetPerms(perms & kNetPeer));
+  }
+
   // One string per family and socket type (network_table.h).
   void network(const ClassRule &r) {
     // 6.0 encodes ip=, port= and peer=(...) for inet families when the
-    // kernel has network_v8/af_inet (language-6.0.md §4.6); aasim does not
-    // yet, and dropping them would allow more than the rule does, so such
-    // a policy automaton is marked incomplete (compile -S refuses it by
-    // name). Without af_inet, 6.0 drops the conditions itself.
-    if (f_.networkInet && cx_.version == LanguageVersion::V6_0 && (!r.conds.empty() || r.condList)) {
-      if (!incomplete_)
-        incomplete_ = "network ip=/port=/peer= conditions for network_v8/af_inet are not encoded yet";
+    // kernel has network_v8/af_inet (language-6.0.md §4.6); without
+    // af_inet, 6.0 drops the conditions itself.
+    if (f_.networkInet && f_.networkV8 && cx_.version == LanguageVersion::V6_0 && (!r.conds.empty() || r.condList)) {
+      const uint32_t perms = socketPerms(r);
+      std::set<std::pair<unsigned, std::optional<unsigned>>> entries;
+      if (r.ids.empty()) {
+        for (unsigned fam : {2u, 10u})
+          entries.insert({fam, std::nullopt});
+      } else {
+        for (auto [fam, type] : networkEntries(r))
+          if (fam == 2 || fam == 10)
+            entries.insert({fam, type});
+      }
+      for (const auto &[fam, type] : entries)
+        inetStrings(r, fam, type, perms);
       return;
     }
     std::vector<std::pair<unsigned, unsigned>> entries = networkEntries(r);

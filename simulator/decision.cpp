@@ -18,6 +18,7 @@ namespace {
 // Policy-automaton classes (kernel-semantics.md §3.3).
 constexpr uint8_t kClassMount = 7, kClassPtrace = 9, kClassSignal = 10, kClassNet = 14, kClassLabel = 16,
                   kClassPosixMqueue = 17, kClassSysvMqueue = 18, kClassNs = 21, kClassIoUring = 22, kClassDbus = 32;
+constexpr uint32_t kInetContinue = 0x10000000;  // the 6.0 parser's continue bit on a family/type state
 constexpr uint32_t kMayMount = 0x2, kMayUmount = 0x4, kMayPivotRoot = 0x1, kMountContinue = 0x40;
 
 struct ParsedLabel {
@@ -224,6 +225,11 @@ private:
     std::string tail = be16(r.family) + be16(r.type);
     uint32_t s = p.policydb->walk(tail, start);
     policyCheck(p, s, r.mask, std::string(1, static_cast<char>(kClassNet)) + tail, d);
+    // Policy for kernels with network_v8/af_inet goes on past family and
+    // type to the protocol and the addresses, which requests here do not
+    // carry (the 6.1 kernel stops at the type).
+    if (p.policydb->accept[s] & kInetContinue)
+      d.info = "fine-grained inet mediation (network_v8/af_inet): decided at family and type only";
   }
 
   // The peer label as the label matcher spells it.

@@ -24,14 +24,15 @@ struct PolicyWords {
   dfa::AcceptWords at(const std::string &input) const { return dfa::acceptWords(dfa.perms[dfa.walk(input)]); }
 };
 
-PolicyWords compilePolicyDfa(const std::string &body, dfa::PolicyFeatures features) {
+PolicyWords compilePolicyDfa(const std::string &body, dfa::PolicyFeatures features,
+                             dfa::LanguageVersion version = dfa::LanguageVersion::V3_0) {
   std::string err;
   auto fe = Frontend::create({}, err);
   auto f = fe->load("t.sd", "profile t {\n" + body + "\n}\n");
   EXPECT_TRUE(f.accepted) << body;
   Diagnostics diags;
   dfa::CompileOptions options;
-  options.version = dfa::LanguageVersion::V3_0;
+  options.version = version;
   options.features = features;
   auto profiles = dfa::compilePolicy(*f.policy, f.vars, diags, options);
   EXPECT_FALSE(diags.hasErrors());
@@ -92,6 +93,42 @@ TEST(PolicyRules, NetworkUnderNetworkV8) {
   EXPECT_EQ(p.at("\x0e\x00\x02\x00\x01"s).accept, 0x1fc076u);
   EXPECT_EQ(p.at("\x0e\x00\x0a\x00\x02"s).accept, 0u);
   EXPECT_EQ(p.at("\x0e\x00\x0a\x00\x02"s).accept2, 0x0fe03b00u);
+}
+
+// 6.0's fine-grained inet encoding (language-6.0.md §4.6) with
+// network_v8/af_inet: the family/type state continues the match, the
+// local port is a privilege byte and the port big-endian (a range crossing
+// 1024 split by privilege), the address a size byte and the address.
+TEST(PolicyRules, InetPortRangesWithAfInet) {
+  auto f = allFeatures();
+  f.networkV8 = f.networkInet = true;
+  auto p = compilePolicyDfa("network inet stream port=1000-1100,\nnetwork bind inet dgram ip=10.0.0.1 port=53,", f,
+                            dfa::LanguageVersion::V6_0);
+  const std::string stream = "\x0e\x00\x02\x00\x01"s, dgram = "\x0e\x00\x02\x00\x02"s;
+  EXPECT_EQ(p.at(stream).accept, 0x10000000u | 0x10u);  // continue, and create is decided here
+  const std::string proto = "\x00\x06"s, anyIp = "\x01\x7f\x00\x00\x01\x00"s;
+  // What the local part grants, less the continue bit that the peer part's
+  // prefix (any peer port and address) also puts on such strings.
+  auto local = [&](const std::string &port) { return p.at(stream + proto + port + anyIp).accept & ~0x10000000u; };
+  // map_perms of every permission but listen and the socket options, which
+  // have strings of their own after a command byte.
+  const uint32_t localPerms = 0x1fc076u & ~0x1c0000u;
+  EXPECT_EQ(local("\x01\x03\xe8"s), localPerms);  // 1000, privileged
+  EXPECT_EQ(local("\x00\x04\x4c"s), localPerms);  // 1100
+  EXPECT_EQ(local("\x01\x03\xe7"s), 0u);          // 999
+  EXPECT_EQ(local("\x00\x04\x4d"s), 0u);          // 1101
+  EXPECT_EQ(local("\x00\x03\xe8"s), 0u);          // 1000 but unprivileged
+  EXPECT_EQ(p.at(stream + proto + "\x00\x04\x00"s + anyIp + "\x02\x00\x00"s).accept & ~0x10000000u, 0x40000u);  // listen
+  // bind on 10.0.0.1:53 only (map_perms(bind) = 0x20000).
+  const std::string bind53 = dgram + "\x00\x11"s + "\x01\x00\x35"s;
+  EXPECT_EQ(p.at(bind53 + "\x01\x0a\x00\x00\x01\x00"s).accept, 0x20000u);
+  EXPECT_EQ(p.at(bind53 + "\x01\x0a\x00\x00\x02\x00"s).accept, 0u);
+  // Equal port sets give the same automaton; different ones do not.
+  auto a = compilePolicyDfa("network port=3456-3458,", f, dfa::LanguageVersion::V6_0);
+  auto b = compilePolicyDfa("network port=3456,\nnetwork port=3457,\nnetwork port=3458,", f, dfa::LanguageVersion::V6_0);
+  auto c = compilePolicyDfa("network port=3456,", f, dfa::LanguageVersion::V6_0);
+  EXPECT_FALSE(dfa::firstDifference(a.dfa, b.dfa));
+  EXPECT_TRUE(dfa::firstDifference(a.dfa, c.dfa));
 }
 
 TEST(PolicyRules, UnqualifiedNetworkTypesDependOnThePrefix) {

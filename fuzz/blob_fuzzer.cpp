@@ -1,21 +1,39 @@
 // libFuzzer harness for the binary policy reader: any bytes must give
 // profiles or an error, never a crash, a hang or an out-of-bounds read; and
-// every table it accepts must be safe to walk.
+// every table it accepts must be safe to walk and to decide from (the
+// simulator trusts what the reader accepted, as the kernel trusts its
+// verifier).
 #include "dfa/policy_blob.h"
+#include "simulator/decision.h"
+#include "simulator/loaded_policy.h"
 
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  using namespace aasim::simulator;
   std::string_view bytes(reinterpret_cast<const char *>(data), size);
   auto r = aasim::dfa::readPolicyBlob(bytes);
   if (r.error)
     return 0;
-  for (const auto &p : r.profiles)
+  LoadedPolicy policy;
+  for (const auto &p : r.profiles) {
     for (const auto *d : {p.file ? &*p.file : nullptr, p.policydb ? &*p.policydb : nullptr,
                           p.xmatch ? &*p.xmatch : nullptr})
       if (d)
         (void)d->walk(bytes.substr(0, 64));
+    policy.add(loadProfile(p));
+  }
+  std::string path(bytes.substr(0, 32));
+  const Request requests[] = {FileRequest{"open", "/" + path, 0x6, true}, ExecRequest{"/" + path, false, {}},
+                              LinkRequest{"/a", "/" + path, true},        CapabilityRequest{21},
+                              NetworkRequest{"create", 2, 1, 0, 0x10},    SignalRequest{15, path, true},
+                              PtraceRequest{true, path, true},            MountRequest{},
+                              ChangeHatRequest{path}};
+  for (const auto &p : policy.profiles())
+    for (const auto &q : requests)
+      (void)decide(policy, p.name, q);
+  (void)decide(policy, "unconfined", ExecRequest{"/" + path, true, {{"user.x", path}}});
   return 0;
 }

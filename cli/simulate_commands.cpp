@@ -3,7 +3,7 @@
 #include "decision_output.h"
 #include "policy_loader.h"
 #include "simulator/operation_syntax.h"
-#include "simulator/recorded_trace.h"
+#include "simulator/trace_reader.h"
 #include "simulator/replay.h"
 #include "simulator/synthetic_trace.h"
 
@@ -87,51 +87,45 @@ int runQuery(const SimulateCommand &c) {
 
 namespace {
 
-struct TraceInput {
+// A trace as a stream: files are read as they are replayed; standard input
+// is kept in memory so that its first line can tell the format.
+struct TraceStream {
   std::string name;
-  std::vector<simulator::TraceEvent> events;
-  std::vector<simulator::TraceProblem> problems;
-  size_t skipped = 0;  // lines that are not AppArmor events (recorded logs)
+  std::ifstream file;
+  std::istringstream buffered;
+  std::istream *in = nullptr;
+  simulator::TraceFormat format = simulator::TraceFormat::Audit;
 };
 
-bool readTrace(const std::string &file, const std::optional<std::string> &format, TraceInput &out) {
-  out.name = file == "-" ? "<stdin>" : file;
-  std::string text;
-  if (file == "-") {
-    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+bool openTrace(const std::string &path, const std::optional<std::string> &format, TraceStream &t) {
+  t.name = path == "-" ? "<stdin>" : path;
+  if (path == "-") {
+    t.buffered.str(std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()));
+    t.in = &t.buffered;
   } else {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-      fmt::print(stderr, "aasim: error: cannot read trace '{}'\n", file);
+    t.file.open(path, std::ios::binary);
+    if (!t.file) {
+      fmt::print(stderr, "aasim: error: cannot read trace '{}'\n", path);
       return false;
     }
-    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    t.in = &t.file;
   }
-  std::string firstLine;
-  {
-    std::istringstream lines(text);
-    while (std::getline(lines, firstLine))
-      if (firstLine.find_first_not_of(" \t\r") != std::string::npos)
-        break;
-  }
-  std::string kind = format ? *format : simulator::looksSynthetic(firstLine) ? "synthetic" : "audit";
-  if (kind == "synthetic") {
-    std::istringstream in(text);
-    simulator::SyntheticTrace t = simulator::readSyntheticTrace(in);
-    out.events = std::move(t.events);
-    out.problems = std::move(t.problems);
+  if (format) {
+    if (*format != "synthetic" && *format != "audit") {
+      fmt::print(stderr, "aasim: error: unknown trace format '{}' (synthetic, audit)\n", *format);
+      return false;
+    }
+    t.format = *format == "synthetic" ? simulator::TraceFormat::Synthetic : simulator::TraceFormat::Audit;
     return true;
   }
-  if (kind == "audit") {
-    std::istringstream in(text);
-    simulator::RecordedTrace t = simulator::readRecordedTrace(in);
-    out.events = std::move(t.events);
-    out.problems = std::move(t.problems);
-    out.skipped = t.skipped;
-    return true;
-  }
-  fmt::print(stderr, "aasim: error: unknown trace format '{}' (synthetic, audit)\n", kind);
-  return false;
+  std::string line;
+  while (std::getline(*t.in, line))
+    if (line.find_first_not_of(" \t\r") != std::string::npos)
+      break;
+  t.format = simulator::detectTraceFormat(line);
+  t.in->clear();
+  t.in->seekg(0);
+  return true;
 }
 
 } // namespace
@@ -152,15 +146,21 @@ int runReplay(const SimulateCommand &c) {
   size_t events = 0, recorded = 0, agreeing = 0, problems = 0, skipped = 0, notDecided = 0;
   int status = 0;
   for (const std::string &file : c.traces) {
-    TraceInput trace;
-    if (!readTrace(file, c.format, trace))
+    TraceStream trace;
+    if (!openTrace(file, c.format, trace))
       return kExitUsage;
-    for (const auto &p : trace.problems)
-      fmt::print(stderr, "{}:{}: error: {}\n", trace.name, p.line, p.message);
-    problems += trace.problems.size();
-    skipped += trace.skipped;
-    simulator::Replayer replayer(policy, c.decide);
-    for (const auto &e : trace.events) {
+    // Text lines do not show the rules; naming them costs most of the time.
+    simulator::DecideOptions options = c.decide;
+    options.explain = c.json;
+    simulator::Replayer replayer(policy, options);
+    simulator::TraceReader reader(*trace.in, trace.format);
+    while (auto item = reader.next()) {
+      if (item->problem) {
+        fmt::print(stderr, "{}:{}: error: {}\n", trace.name, item->problem->line, item->problem->message);
+        ++problems;
+        continue;
+      }
+      const simulator::TraceEvent &e = *item->event;
       if (e.notDecided) {
         ++notDecided;
         if (c.json)
@@ -191,6 +191,7 @@ int runReplay(const SimulateCommand &c) {
       if (progress && events % 100000 == 0)
         fmt::print(stderr, "aasim: {} events replayed\r", events);
     }
+    skipped += reader.skipped();
   }
   if (c.json) {
     for (const auto &[key, n] : summary)

@@ -2,6 +2,7 @@
 
 #include "kernel_perms.h"
 #include "operation_syntax.h"
+#include "trace_reader.h"
 
 #include "dfa/network_table.h"
 #include "dfa/policy_rules.h"
@@ -264,29 +265,14 @@ std::optional<TraceEvent> traceEventFromRecord(const AuditEvent &r, std::string 
 
 RecordedTrace readRecordedTrace(std::istream &in) {
   RecordedTrace out;
-  AuditLogReader reader(in);
-  while (auto entry = reader.next()) {
-    if (std::holds_alternative<SkippedLine>(entry->parsed)) {
-      ++out.skipped;
-      continue;
-    }
-    if (const auto *bad = std::get_if<MalformedLine>(&entry->parsed)) {
-      out.problems.push_back({entry->line, bad->message});
-      continue;
-    }
-    AuditEvent record = std::get<AuditEvent>(entry->parsed);
-    record.line = entry->line;
-    std::string why;
-    if (auto e = traceEventFromRecord(record, why)) {
-      out.events.push_back(std::move(*e));
-    } else {
-      TraceEvent none;
-      none.line = entry->line;
-      none.pid = record.pid.value_or(0);
-      none.notDecided = why;
-      out.events.push_back(std::move(none));
-    }
+  TraceReader reader(in, TraceFormat::Audit);
+  while (auto item = reader.next()) {
+    if (item->problem)
+      out.problems.push_back(std::move(*item->problem));
+    else
+      out.events.push_back(std::move(*item->event));
   }
+  out.skipped = reader.skipped();
   return out;
 }
 

@@ -1,6 +1,7 @@
 #include "synthetic_trace.h"
 
 #include "operation_syntax.h"
+#include "trace_reader.h"
 
 #include <fmt/format.h>
 
@@ -76,16 +77,12 @@ bool parseSyntheticLine(std::string_view line, size_t lineNumber, std::optional<
 
 SyntheticTrace readSyntheticTrace(std::istream &in) {
   SyntheticTrace out;
-  std::string line;
-  size_t n = 0;
-  while (std::getline(in, line)) {
-    ++n;
-    std::optional<TraceEvent> e;
-    std::string problem;
-    if (!parseSyntheticLine(line, n, e, problem))
-      out.problems.push_back({n, problem});
-    else if (e)
-      out.events.push_back(std::move(*e));
+  TraceReader reader(in, TraceFormat::Synthetic);
+  while (auto item = reader.next()) {
+    if (item->problem)
+      out.problems.push_back(std::move(*item->problem));
+    else
+      out.events.push_back(std::move(*item->event));
   }
   return out;
 }

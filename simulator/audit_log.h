@@ -107,7 +107,9 @@ struct AuditLogEntry {
 };
 
 struct AuditLogCounts {
-  size_t events = 0, skipped = 0, malformed = 0;
+  size_t events = 0;
+  size_t skipped = 0;    // physical lines
+  size_t malformed = 0;  // records (one may span lines)
 };
 
 struct AuditLogReaderOptions {

@@ -1,6 +1,7 @@
 #include "decision_output.h"
 
 #include "policy_loader.h"
+#include "simulator/audit_log.h"
 #include "simulator/operation_syntax.h"
 
 #include "dfa/network_table.h"
@@ -10,25 +11,6 @@
 namespace aasim::cli {
 
 using namespace simulator;
-
-std::string jsonString(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c >= 0x20 && c < 0x7f) {
-      out += static_cast<char>(c);
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else {
-      out += fmt::format("\\u{:04x}", c);
-    }
-  }
-  return out + "\"";
-}
 
 std::string requestName(const Request &r) {
   return std::visit(
@@ -135,34 +117,34 @@ std::string decisionJson(const frontend::SourceManager &sm, const Request &reque
     field("line", std::to_string(*ctx.line));
   if (ctx.pid)
     field("pid", std::to_string(*ctx.pid));
-  field("profile", jsonString(d.profile));
-  field("operation", jsonString(d.operation));
-  field("class", jsonString(requestClass(request)));
-  field("name", jsonString(requestName(request)));
-  field("requested", jsonString(policyMaskString(request, d.requested)));
-  field("denied", jsonString(policyMaskString(request, d.denied)));
-  field("decision", jsonString(d.verdict == Verdict::Allow ? "allow" : "deny"));
-  field("log", jsonString(logKindName(d.log)));
+  field("profile", simulator::jsonQuote(d.profile));
+  field("operation", simulator::jsonQuote(d.operation));
+  field("class", simulator::jsonQuote(requestClass(request)));
+  field("name", simulator::jsonQuote(requestName(request)));
+  field("requested", simulator::jsonQuote(policyMaskString(request, d.requested)));
+  field("denied", simulator::jsonQuote(policyMaskString(request, d.denied)));
+  field("decision", simulator::jsonQuote(d.verdict == Verdict::Allow ? "allow" : "deny"));
+  field("log", simulator::jsonQuote(logKindName(d.log)));
   if (d.error)
     field("errno", std::to_string(d.error));
   if (!d.info.empty())
-    field("info", jsonString(d.info));
+    field("info", simulator::jsonQuote(d.info));
   std::string rules = "[";
   for (const auto &r : d.rules) {
     if (rules.size() > 1)
       rules += ",";
-    rules += fmt::format("{{\"location\":{},\"rule\":{},\"effect\":{}}}", jsonString(describeLocation(sm, r.origin.loc)),
-                         jsonString(ruleText(sm, r.origin)), jsonString(r.denies ? "deny" : "allow"));
+    rules += fmt::format("{{\"location\":{},\"rule\":{},\"effect\":{}}}", simulator::jsonQuote(describeLocation(sm, r.origin.loc)),
+                         simulator::jsonQuote(ruleText(sm, r.origin)), simulator::jsonQuote(r.denies ? "deny" : "allow"));
   }
   field("rules", rules + "]");
   if (d.transition)
     field("transition", fmt::format("{{\"mode\":{},\"target\":{},\"scrub\":{},\"fallback\":{}}}",
-                                    jsonString(d.transition->mode), jsonString(d.transition->target),
+                                    simulator::jsonQuote(d.transition->mode), simulator::jsonQuote(d.transition->target),
                                     d.transition->scrub ? "true" : "false", d.transition->fallback ? "true" : "false"));
   else
     field("transition", "null");
   if (ctx.recorded)
-    field("recorded", jsonString(*ctx.recorded));
+    field("recorded", simulator::jsonQuote(*ctx.recorded));
   if (ctx.agrees)
     field("agrees", *ctx.agrees ? "true" : "false");
   return out + "}";

@@ -27,8 +27,4 @@ std::string decisionText(const frontend::SourceManager &sm, const simulator::Req
 std::string decisionJson(const frontend::SourceManager &sm, const simulator::Request &request,
                          const simulator::Decision &d, const EventContext &ctx);
 
-/// A JSON string literal (quotes included); bytes that are not printable
-/// ASCII become \u00XX.
-std::string jsonString(std::string_view s);
-
 } // namespace aasim::cli

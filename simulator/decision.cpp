@@ -219,6 +219,13 @@ private:
   static std::string be16(unsigned v) { return {static_cast<char>((v >> 8) & 0xff), static_cast<char>(v & 0xff)}; }
 
   void decideOne(const LoadedProfile &p, const NetworkRequest &r, Decision &d) {
+    // Policy for kernels with network/af_unix also mediates unix sockets by
+    // address and peer (its sub-marker: the unix family after class 4, or
+    // 3.0.8's ASCII '4'); requests here carry neither.
+    constexpr std::string_view kUnixMarker("\x04\x00" "1", 3), kUnixMarker308("4\x00" "1", 3);
+    if (r.family == 1 && p.policydb && (p.policydb->accept[p.policydb->walk(kUnixMarker)] ||
+                          p.policydb->accept[p.policydb->walk(kUnixMarker308)]))
+      d.info = "fine-grained unix mediation (network/af_unix): not modelled, decided by the network class alone";
     uint32_t start = p.classStart(kClassNet);
     if (!start)
       return;  // the kernel does not mediate sockets for this profile

@@ -32,6 +32,9 @@ struct LoweringContext {
   bool hasChildren = false;  // hats or child profiles
   std::vector<std::pair<std::string, std::string>> aliases;  // alias FROM -> TO, in order
   bool kernelStacks = true;  // features domain/stack: how namespaced change_profile targets are written
+  /// flags=(unconfined) or (default_allow): 6.0 writes no class markers for
+  /// such a profile (language-6.0.md §4.1).
+  bool unconfinedMode = false;
 };
 
 /// Lowers the rules of one profile body (not its children).

@@ -72,6 +72,9 @@ public:
       it = vars_.exists(it->first) ? automatic.erase(it) : std::next(it);
     LoweringContext cx{vars_, std::move(automatic), full, name, options_.version, diags_,
                        p.kind == ProfileKind::Hat, hasChildren(p.body), aliases_, options_.kernelStacks};
+    for (const auto &w : p.flags)
+      if (w.text == "unconfined" || w.text == "default_allow")
+        cx.unconfinedMode = true;
     size_t errorsBefore = diags_.errorCount();
     CompiledProfile cp;
     cp.name = full;

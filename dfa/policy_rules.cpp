@@ -114,6 +114,10 @@ public:
     if (cx_.version == LanguageVersion::V6_0)
       flag.priority = kMarkerPriority;
     auto marker = [&](const std::string &regex) { addFlag(regex, flag, origin); };
+    // 6.0 marks no class mediated for unconfined and default_allow
+    // profiles (3.0.8 marks them all the same).
+    if (cx_.unconfinedMode && cx_.version == LanguageVersion::V6_0)
+      return;
     if (f_.fileMarker)
       marker(hexByte(kClassFile));
     if (f_.mount)

@@ -92,7 +92,8 @@ std::optional<uint32_t> modeWord(const std::string &flag) {
     return 1;
   if (flag == "kill")
     return 2;
-  if (flag == "unconfined")
+  // 6.0 packs default_allow as unconfined until the kernel has its own mode.
+  if (flag == "unconfined" || flag == "default_allow")
     return 3;
   return std::nullopt;
 }

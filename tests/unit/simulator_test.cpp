@@ -167,7 +167,8 @@ TEST(Decision, FileRulesModesAndAudit) {
                 "}\n"
                 "profile c flags=(complain) { /etc/** r, deny /etc/shadow r, }\n"
                 "profile a flags=(audit) { /etc/** r, }\n"
-                "profile u flags=(unconfined) { }\n");
+                "profile u flags=(unconfined) { }\n"
+                "profile da flags=(default_allow) { deny /etc/shadow r, }\n");
   ASSERT_TRUE(l.error.empty()) << l.error;
   const auto &p = l.policy;
   EXPECT_EQ(ask(p, "t", "open /etc/passwd r"), kAllow);
@@ -193,6 +194,10 @@ TEST(Decision, FileRulesModesAndAudit) {
   // Unconfined profiles and unconfined tasks are not mediated.
   EXPECT_EQ(ask(p, "u", "open /etc/shadow w"), kAllow);
   EXPECT_EQ(ask(p, "unconfined", "open /etc/shadow w"), kAllow);
+  // 6.0 loads default_allow as unconfined (its rules are compiled but the
+  // kernel does not mediate the profile yet).
+  EXPECT_EQ(p.find("da")->mode, ProfileMode::Unconfined);
+  EXPECT_EQ(ask(p, "da", "open /etc/shadow r"), kAllow);
 }
 
 TEST(Decision, RulesAreNamedWithTheirLocations) {

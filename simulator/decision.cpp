@@ -138,11 +138,8 @@ private:
               [abi = p.abi](uint32_t bits) { return policyPerms(bits, 0, abi).allow; }, d);
   }
 
-  Perms fileLookup(const LoadedProfile &p, const std::string &path, bool owner, uint32_t from = 1) const {
-    if (!p.file)
-      return filePerms(0, 0, owner);
-    uint32_t s = p.file->walk(path, from);
-    return filePerms(p.file->accept[s], p.file->accept2.empty() ? 0 : p.file->accept2[s], owner);
+  static Perms fileLookup(const LoadedProfile &p, const std::string &path, bool owner) {
+    return p.file ? filePermsAt(*p.file, p.fileState(path), owner) : filePerms(0, 0, owner);
   }
 
   void fileCheck(const LoadedProfile &p, const std::string &path, uint32_t mask, bool owner, Decision &d) {
@@ -171,10 +168,8 @@ private:
     Perms lperms = fileLookup(p, r.path, r.owner);
     Perms perms = lperms;
     if (lperms.allow & perm::kLink) {
-      uint32_t s = p.file->walk(r.path);
-      s = p.file->step(s, 0);
-      s = p.file->walk(r.target, s);
-      perms = filePerms(p.file->accept[s], p.file->accept2.empty() ? 0 : p.file->accept2[s], r.owner);
+      uint32_t s = p.fileState(r.target, p.file->step(p.fileState(r.path), 0));
+      perms = filePermsAt(*p.file, s, r.owner);
       if (!(perms.allow & perm::kLink)) {
         d.info = "target restricted";
       } else if (perms.allow & perm::kLock) {  // the pair's subset flag
@@ -205,13 +200,8 @@ private:
     applyCheck(checkCapability(p, r.cap, options_.auditMode), 0, d);
   }
 
-  Perms policyLookup(const LoadedProfile &p, uint32_t state) const {
-    return policyPerms(p.policydb->accept[state], p.policydb->accept2.empty() ? 0 : p.policydb->accept2[state],
-                       p.abi);
-  }
-
   void policyCheck(const LoadedProfile &p, uint32_t state, uint32_t request, const std::string &query, Decision &d) {
-    applyCheck(checkPolicy(p, policyLookup(p, state), request, options_.auditMode), request, d);
+    applyCheck(checkPolicy(p, policyPermsAt(*p.policydb, state, p.abi), request, options_.auditMode), request, d);
     if (p.sources)
       attributePolicy(p, query, request, d);
   }

@@ -191,12 +191,8 @@ Decision decideExec(const LoadedPolicy &policy, const LoadedProfile *profile, co
     return d;
   }
   d.profile = profile->name;
-  Perms perms = filePerms(0, 0, request.owner);
-  if (profile->file) {
-    uint32_t s = profile->file->walk(request.path);
-    perms = filePerms(profile->file->accept[s], profile->file->accept2.empty() ? 0 : profile->file->accept2[s],
-                      request.owner);
-  }
+  Perms perms = profile->file ? filePermsAt(*profile->file, profile->fileState(request.path), request.owner)
+                              : filePerms(0, 0, request.owner);
   int error = 0;
   std::optional<Transition> next;
   const ExecIndex &x = perms.xindex;

@@ -83,4 +83,12 @@ Perms policyPerms(uint32_t accept, uint32_t accept2, uint32_t abi) {
   return p;
 }
 
+Perms filePermsAt(const dfa::KernelDfa &t, uint32_t state, bool owner) {
+  return filePerms(t.accept[state], t.accept2.empty() ? 0 : t.accept2[state], owner);
+}
+
+Perms policyPermsAt(const dfa::KernelDfa &t, uint32_t state, uint32_t abi) {
+  return policyPerms(t.accept[state], t.accept2.empty() ? 0 : t.accept2[state], abi);
+}
+
 } // namespace aasim::simulator

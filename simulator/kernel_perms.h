@@ -6,6 +6,8 @@
 // apparmor_parser's are read exactly alike.
 #pragma once
 
+#include "dfa/kernel_dfa.h"
+
 #include <cstdint>
 
 namespace aasim::simulator {
@@ -46,5 +48,9 @@ Perms filePerms(uint32_t accept, uint32_t accept2, bool owner);
 /// A policy automaton state's words, for a record of kernel ABI `abi`
 /// (the version word's low byte).
 Perms policyPerms(uint32_t accept, uint32_t accept2, uint32_t abi);
+
+/// The same for state `state` of loaded tables (ACCEPT2 may be absent).
+Perms filePermsAt(const dfa::KernelDfa &t, uint32_t state, bool owner);
+Perms policyPermsAt(const dfa::KernelDfa &t, uint32_t state, uint32_t abi);
 
 } // namespace aasim::simulator

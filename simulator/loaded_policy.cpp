@@ -59,15 +59,18 @@ LoadedProfile loadProfile(const dfa::BlobProfile &r) {
 }
 
 const LoadedProfile *LoadedPolicy::find(std::string_view name, const std::optional<std::string> &ns) const {
-  for (const auto &p : profiles_)
-    if (p.name == name && p.ns == ns)
-      return &p;
+  auto it = byName_.find(std::string(name));
+  if (it == byName_.end())
+    return nullptr;
+  for (size_t i : it->second)
+    if (profiles_[i].ns == ns)
+      return &profiles_[i];
   // Children are written without a namespace; they belong to their
   // top-level profile's.
   if (ns)
-    for (const auto &p : profiles_)
-      if (p.name == name && !p.ns && !p.parentName().empty())
-        return &p;
+    for (size_t i : it->second)
+      if (!profiles_[i].ns && !profiles_[i].parentName().empty())
+        return &profiles_[i];
   return nullptr;
 }
 

@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace aasim::simulator {
@@ -54,6 +55,10 @@ struct LoadedProfile {
   std::string_view parentName() const;
   /// The start state of a policy class (0: the class is not mediated).
   uint32_t classStart(uint8_t cls) const;
+  /// The file automaton's state after `path` (0 without file rules).
+  uint32_t fileState(std::string_view path, uint32_t from = dfa::KernelDfa::kStart) const {
+    return file ? file->walk(path, from) : dfa::KernelDfa::kNoMatch;
+  }
 };
 
 LoadedProfile loadProfile(const dfa::BlobProfile &record);
@@ -61,7 +66,10 @@ LoadedProfile loadProfile(const dfa::BlobProfile &record);
 /// Every loaded profile, looked up by name within a namespace.
 class LoadedPolicy {
 public:
-  void add(LoadedProfile p) { profiles_.push_back(std::move(p)); }
+  void add(LoadedProfile p) {
+    byName_[p.name].push_back(profiles_.size());
+    profiles_.push_back(std::move(p));
+  }
   const std::vector<LoadedProfile> &profiles() const { return profiles_; }
 
   /// Exact name (hierarchical) in namespace `ns` (none: the root one).
@@ -74,6 +82,9 @@ public:
 
 private:
   std::vector<LoadedProfile> profiles_;
+  // Every decision looks its label up: by name, then the namespace among
+  // the few profiles of that name.
+  std::unordered_map<std::string, std::vector<size_t>> byName_;
 };
 
 } // namespace aasim::simulator

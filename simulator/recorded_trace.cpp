@@ -18,6 +18,12 @@ namespace {
 
 using namespace perm;
 
+// The mask a record asks with: the logged request, else the denied mask,
+// else `fallback`.
+std::string loggedMask(const AuditEvent &r, const char *fallback = "") {
+  return r.requestedMask ? *r.requestedMask : r.deniedMask.value_or(fallback);
+}
+
 // Named masks ("send receive connect") by the names of `table`.
 uint32_t namedMask(const std::string &mask, const std::map<std::string_view, uint32_t> &table) {
   uint32_t m = 0;
@@ -58,10 +64,8 @@ uint32_t networkMask(const AuditEvent &r) {
       {"send", kNetSend},       {"receive", kNetReceive}, {"create", kNetCreate},   {"shutdown", kNetShutdown},
       {"connect", kNetConnect}, {"setattr", kNetSetattr}, {"getattr", kNetGetattr}, {"accept", kNetAccept},
       {"bind", kNetBind},       {"listen", kNetListen},   {"setopt", kNetSetopt},   {"getopt", kNetGetopt}};
-  const std::optional<std::string> &logged = r.requestedMask ? r.requestedMask : r.deniedMask;
-  if (logged)
-    if (uint32_t m = namedMask(*logged, kNames))
-      return m;
+  if (uint32_t m = namedMask(loggedMask(r), kNames))
+    return m;
   static const std::map<std::string_view, uint32_t> kByOp = {
       {"socket_create", kNetCreate}, {"create", kNetCreate},       {"connect", kNetConnect},
       {"bind", kNetBind},            {"listen", kNetListen},       {"accept", kNetAccept},
@@ -171,12 +175,12 @@ std::optional<TraceEvent> traceEventFromRecord(const AuditEvent &r, std::string 
       why = fmt::format("unknown signal '{}'", *r.signal);
       return std::nullopt;
     }
-    bool receive = (r.requestedMask ? *r.requestedMask : r.deniedMask.value_or("send")).find("receive") == 0;
+    bool receive = loggedMask(r, "send").find("receive") == 0;
     e.request = SignalRequest{*sig, *r.peer, !receive};
   } else if (op == "ptrace") {
     if (!need(r.peer, "a peer"))
       return std::nullopt;
-    std::string m = r.requestedMask ? *r.requestedMask : r.deniedMask.value_or("trace");
+    std::string m = loggedMask(r, "trace");
     bool by = m.find("by") != std::string::npos;
     e.request = PtraceRequest{m.find("trace") != std::string::npos, *r.peer, !by};
   } else if (op == "mount" || op == "umount" || op == "pivotroot") {
@@ -211,7 +215,7 @@ std::optional<TraceEvent> traceEventFromRecord(const AuditEvent &r, std::string 
     d.path = r.dbusPath.value_or("");
     d.interface = r.dbusInterface.value_or("");
     d.member = r.dbusMember.value_or("");
-    d.mask = namedMask(r.requestedMask ? *r.requestedMask : r.deniedMask.value_or(""), kDbus);
+    d.mask = namedMask(loggedMask(r), kDbus);
     if (!d.mask) {
       why = fmt::format("{} record without a dbus mask", op);
       return std::nullopt;
@@ -228,7 +232,7 @@ std::optional<TraceEvent> traceEventFromRecord(const AuditEvent &r, std::string 
     MqueueRequest m;
     m.posix = cls == "posix_mqueue";
     m.name = r.name.value_or("");
-    m.mask = namedMask(r.requestedMask ? *r.requestedMask : r.deniedMask.value_or(""), kMq);
+    m.mask = namedMask(loggedMask(r), kMq);
     if (!m.mask) {
       why = fmt::format("{} record without a mqueue mask", op);
       return std::nullopt;

@@ -12,6 +12,29 @@ namespace aasim::cli {
 
 using namespace simulator;
 
+namespace {
+
+// "unix stream addr=@srv peer_addr=none peer=client": the family, type and
+// what the request knows of the socket's ends.
+std::string socketName(const NetworkRequest &x) {
+  std::string out = fmt::format("{} {}", dfa::networkFamilyName(x.family), dfa::socketTypeName(x.type));
+  if (x.protocol)
+    out += fmt::format(" protocol={}", x.protocol);
+  auto end = [&](const char *prefix, const SocketEnd &e) {
+    if (!e.address.empty())
+      out += fmt::format(" {}addr={}", prefix, e.address);
+    if (e.port)
+      out += fmt::format(" {}port={}", prefix, *e.port);
+  };
+  end("", x.local);
+  end("peer_", x.peer);
+  if (!x.peer.label.empty())
+    out += " peer=" + x.peer.label;
+  return out;
+}
+
+} // namespace
+
 std::string requestName(const Request &r) {
   return std::visit(
       [](const auto &x) -> std::string {
@@ -27,8 +50,7 @@ std::string requestName(const Request &r) {
         else if constexpr (std::is_same_v<T, CapabilityRequest>)
           return capabilityName(x.cap);
         else if constexpr (std::is_same_v<T, NetworkRequest>)
-          return fmt::format("{} {}{}", dfa::networkFamilyName(x.family), dfa::socketTypeName(x.type),
-                             x.protocol ? fmt::format(" protocol={}", x.protocol) : std::string());
+          return socketName(x);
         else if constexpr (std::is_same_v<T, SignalRequest>)
           return fmt::format("{} peer={}", x.signal, x.peer);
         else if constexpr (std::is_same_v<T, PtraceRequest>)
@@ -103,6 +125,30 @@ std::string decisionText(const frontend::SourceManager &sm, const Request &reque
       out += fmt::format("  {} {}: {}\n", r.denies ? "deny by" : "granted by", describeLocation(sm, r.origin.loc),
                          ruleText(sm, r.origin));
   return out;
+}
+
+ReplayTable::Row decisionRow(const Request &request, const Decision &d, const EventContext &ctx) {
+  ReplayTable::Row row;
+  row[0] = ctx.line ? std::to_string(*ctx.line) : "";
+  row[1] = ctx.pid ? std::to_string(*ctx.pid) : "";
+  row[2] = d.verdict == Verdict::Allow ? "allow" : "deny";
+  row[3] = d.log == LogKind::None ? "-" : logKindName(d.log);
+  row[4] = d.profile;
+  row[5] = d.operation;
+  row[6] = showName(requestName(request));
+  row[7] = policyMaskString(request, d.requested);
+  std::vector<std::string> result;
+  if (d.transition)
+    result.push_back(fmt::format("-> {} [{}{}{}]", d.transition->target, d.transition->mode,
+                                 d.transition->scrub ? ", scrub" : "", d.transition->fallback ? ", fallback" : ""));
+  if (!d.info.empty())
+    result.push_back(fmt::format("info=\"{}\"", d.info));
+  if (ctx.recorded)
+    result.push_back(fmt::format("recorded {}{}", *ctx.recorded,
+                                 ctx.agrees ? (*ctx.agrees ? " (agrees)" : " (DISAGREES)") : ""));
+  for (const auto &part : result)
+    row[8] += (row[8].empty() ? "" : " ") + part;
+  return row;
 }
 
 std::string decisionJson(const frontend::SourceManager &sm, const Request &request, const Decision &d,

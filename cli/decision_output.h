@@ -2,6 +2,8 @@
 // responsible rules beneath it), or one JSON object.
 #pragma once
 
+#include "replay_table.h"
+
 #include "frontend/source_manager.h"
 #include "simulator/decision.h"
 
@@ -24,6 +26,8 @@ std::string requestName(const simulator::Request &r);
 
 std::string decisionText(const frontend::SourceManager &sm, const simulator::Request &request,
                          const simulator::Decision &d, const EventContext &ctx, bool withRules);
+/// The decision as a row of `aasim replay`'s table.
+ReplayTable::Row decisionRow(const simulator::Request &request, const simulator::Decision &d, const EventContext &ctx);
 std::string decisionJson(const frontend::SourceManager &sm, const simulator::Request &request,
                          const simulator::Decision &d, const EventContext &ctx);
 

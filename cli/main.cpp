@@ -104,6 +104,7 @@ struct CommandLine {
   std::vector<std::string> traces;        // replay --trace FILE
   std::optional<std::string> traceFormat; // replay --format NAME
   bool json = false;                      // query/replay --json
+  std::optional<bool> table;              // replay --table / --lines
   aasim::simulator::AuditMode auditMode = aasim::simulator::AuditMode::Normal;
 };
 
@@ -251,6 +252,8 @@ bool parseArgs(int argc, char **argv, CommandLine &cl) {
       }
     } else if (a == "--json") {
       cl.json = true;
+    } else if (a == "--table" || a == "--lines") {
+      cl.table = a == "--table";
     } else if (a == "--stats") {
       cl.stats = true;
     } else if (a == "--Werror") {
@@ -500,6 +503,7 @@ int run(int argc, char **argv) {
     sc.traces = cl.traces;
     sc.format = cl.traceFormat;
     sc.json = cl.json;
+    sc.table = cl.table;
     sc.quiet = cl.quiet;
     sc.decide.auditMode = cl.auditMode;
     return cl.command == "query" ? aasim::cli::runQuery(sc) : aasim::cli::runReplay(sc);

@@ -2,6 +2,7 @@
 
 #include "decision_output.h"
 #include "policy_loader.h"
+#include "replay_table.h"
 #include "simulator/operation_syntax.h"
 #include "simulator/trace_reader.h"
 #include "simulator/replay.h"
@@ -132,7 +133,7 @@ bool openTrace(const std::string &path, const std::optional<std::string> &format
 
 int runReplay(const SimulateCommand &c) {
   if (c.policyFiles.empty() || c.traces.empty()) {
-    fmt::print(stderr, "usage: aasim replay [-I DIR]... [-M FEATURES] [--json] [--format synthetic|audit] POLICY... "
+    fmt::print(stderr, "usage: aasim replay [-I DIR]... [-M FEATURES] [--json|--table|--lines] [--format synthetic|audit] POLICY... "
                        "--trace FILE...\n");
     return kExitUsage;
   }
@@ -142,6 +143,9 @@ int runReplay(const SimulateCommand &c) {
     return kExitUsage;
 
   const bool progress = isatty(2);
+  std::optional<ReplayTable> table;
+  if (!c.json && c.table.value_or(isatty(1) != 0))
+    table.emplace(stdout);
   std::map<std::pair<std::string, std::string>, size_t> summary;  // (profile, decision) -> events
   size_t events = 0, recorded = 0, agreeing = 0, problems = 0, skipped = 0, notDecided = 0;
   int status = 0;
@@ -165,6 +169,8 @@ int runReplay(const SimulateCommand &c) {
         ++notDecided;
         if (c.json)
           fmt::print(stderr, "{}:{}: not decided: {}\n", trace.name, e.line, *e.notDecided);
+        else if (table)
+          table->add({std::to_string(e.line), "", "skip", "", "", "", "", "", *e.notDecided});
         else
           fmt::print("SKIP  line {}: {}\n", e.line, *e.notDecided);
         continue;
@@ -186,6 +192,8 @@ int runReplay(const SimulateCommand &c) {
       ++summary[{d.profile, decisionWord}];
       if (c.json)
         fmt::print("{}\n", decisionJson(fe->sources(), request, d, ctx));
+      else if (table)
+        table->add(decisionRow(request, d, ctx));
       else
         fmt::print("{}", decisionText(fe->sources(), request, d, ctx, /*withRules=*/false));
       if (progress && events % 100000 == 0)
@@ -193,6 +201,8 @@ int runReplay(const SimulateCommand &c) {
     }
     skipped += reader.skipped();
   }
+  if (table)
+    table->flush();
   if (c.json) {
     for (const auto &[key, n] : summary)
       fmt::print(stderr, "summary: profile {} {}: {}\n", key.first, key.second, n);

@@ -20,6 +20,7 @@ struct SimulateCommand {
   std::vector<std::string> traces;     // replay: --trace FILE...
   std::optional<std::string> format;   // replay: --format NAME
   bool json = false;
+  std::optional<bool> table;  // replay: --table / --lines (default: a table on a terminal)
   bool quiet = false;
   simulator::DecideOptions decide;
 };

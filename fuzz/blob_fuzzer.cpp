@@ -26,9 +26,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     policy.add(loadProfile(p));
   }
   std::string path(bytes.substr(0, 32));
+  // Sockets with both ends named, so that fine-grained unix and inet
+  // tables are walked past family and type.
+  auto socket = [&](unsigned family, const char *operation, uint32_t mask) {
+    NetworkRequest n;
+    n.operation = operation;
+    n.family = family;
+    n.type = 1;
+    n.mask = mask;
+    n.local.address = family == 1 ? "@" + path : "127.0.0.1";
+    n.peer.address = family == 1 ? "@" + path : "::1";
+    n.local.port = 80;
+    n.peer.label = path;
+    return n;
+  };
   const Request requests[] = {FileRequest{"open", "/" + path, 0x6, true}, ExecRequest{"/" + path, false, {}},
                               LinkRequest{"/a", "/" + path, true},        CapabilityRequest{21},
-                              NetworkRequest{"create", 2, 1, 0, 0x10},    SignalRequest{15, path, true},
+                              socket(2, "create", 0x10), socket(1, "connect", 0x40), socket(2, "bind", 0x200000), socket(10, "connect", 0x40),    SignalRequest{15, path, true},
                               PtraceRequest{true, path, true},            MountRequest{},
                               ChangeHatRequest{path}};
   for (const auto &p : policy.profiles())

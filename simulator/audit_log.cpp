@@ -692,15 +692,16 @@ AuditEventType eventForAuditType(uint32_t type) {
 
 // glibc's IPPROTO_ names, lower-cased, as libapparmor builds its table
 // from <netinet/in.h>; 0 reads "ip" there (IPPROTO_IP precedes HOPOPTS).
+constexpr std::pair<uint32_t, std::string_view> kProtocols[] = {
+  {0, "ip"},        {1, "icmp"},      {2, "igmp"},    {4, "ipip"},    {6, "tcp"},       {8, "egp"},
+  {12, "pup"},      {17, "udp"},      {22, "idp"},    {29, "tp"},     {33, "dccp"},     {41, "ipv6"},
+  {43, "routing"},  {44, "fragment"}, {46, "rsvp"},   {47, "gre"},    {50, "esp"},      {51, "ah"},
+  {58, "icmpv6"},   {59, "none"},     {60, "dstopts"}, {92, "mtp"},   {94, "beetph"},   {98, "encap"},
+  {103, "pim"},     {108, "comp"},    {132, "sctp"},  {135, "mh"},    {136, "udplite"}, {137, "mpls"},
+  {143, "ethernet"}, {255, "raw"},    {262, "mptcp"},
+};
+
 std::string protocolName(uint32_t number) {
-  static constexpr std::pair<uint32_t, std::string_view> kProtocols[] = {
-    {0, "ip"},        {1, "icmp"},      {2, "igmp"},    {4, "ipip"},    {6, "tcp"},       {8, "egp"},
-    {12, "pup"},      {17, "udp"},      {22, "idp"},    {29, "tp"},     {33, "dccp"},     {41, "ipv6"},
-    {43, "routing"},  {44, "fragment"}, {46, "rsvp"},   {47, "gre"},    {50, "esp"},      {51, "ah"},
-    {58, "icmpv6"},   {59, "none"},     {60, "dstopts"}, {92, "mtp"},   {94, "beetph"},   {98, "encap"},
-    {103, "pim"},     {108, "comp"},    {132, "sctp"},  {135, "mh"},    {136, "udplite"}, {137, "mpls"},
-    {143, "ethernet"}, {255, "raw"},    {262, "mptcp"},
-  };
   for (const auto &[n, name] : kProtocols)
     if (n == number)
       return std::string(name);
@@ -2055,6 +2056,15 @@ std::string formatAuditEventText(const AuditEvent &event, std::string_view file)
     out += fmt::format(" {}={}", f.key, f.numeric ? f.value : textValue(f.value));
   }
   return out;
+}
+
+std::optional<uint32_t> protocolNumber(std::string_view name) {
+  for (const auto &[n, known] : kProtocols)
+    if (known == name)
+      return n;
+  if (!name.empty() && name.find_first_not_of("0123456789") == std::string_view::npos && name.size() < 6)
+    return static_cast<uint32_t>(std::stoul(std::string(name)));
+  return std::nullopt;
 }
 
 } // namespace aasim::simulator

@@ -160,4 +160,7 @@ std::string formatAuditEventText(const AuditEvent &event, std::string_view file)
 /// (the byte's value as a code point).
 std::string jsonQuote(std::string_view text);
 
+/// The protocol number of a name as records spell it ("tcp", "ip", or digits).
+std::optional<uint32_t> protocolNumber(std::string_view name);
+
 } // namespace aasim::simulator

@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include <arpa/inet.h>
+
 #include <cctype>
 #include <cstdlib>
 #include <map>
@@ -145,6 +147,81 @@ bool keyValues(const std::vector<std::string> &words, size_t from, std::map<std:
     out[words[i].substr(0, eq)] = words[i].substr(eq + 1);
   }
   return true;
+}
+
+bool validIp(const std::string &text) {
+  unsigned char bytes[16];
+  return inet_pton(AF_INET, text.c_str(), bytes) == 1 || inet_pton(AF_INET6, text.c_str(), bytes) == 1;
+}
+
+// network OPERATION FAMILY TYPE [PROTOCOL] [KEY=VALUE]... (or socket ...):
+// the keys name the socket's ends for fine-grained mediation
+// (docs/traces.md).
+std::optional<Request> networkOperation(const std::vector<std::string> &words, std::string &error) {
+  const bool create = words[0] == "socket";
+  const size_t at = create ? 1 : 2;
+  if (words.size() < at + 2) {
+    error = "usage: network OPERATION FAMILY TYPE [PROTOCOL] [KEY=VALUE]...  or  socket FAMILY TYPE [PROTOCOL]";
+    return std::nullopt;
+  }
+  NetworkRequest n;
+  n.operation = create ? "create" : words[1];
+  auto it = netOperations().find(n.operation);
+  if (it == netOperations().end()) {
+    error = fmt::format("unknown network operation '{}'", n.operation);
+    return std::nullopt;
+  }
+  n.mask = it->second;
+  auto fam = number(words[at]) ? number(words[at]) : dfa::networkFamilyNumber(words[at]);
+  auto type = number(words[at + 1]) ? number(words[at + 1]) : dfa::socketTypeNumber(words[at + 1]);
+  if (!fam || !type) {
+    error = fmt::format("unknown {} '{}'", fam ? "socket type" : "address family", fam ? words[at + 1] : words[at]);
+    return std::nullopt;
+  }
+  n.family = *fam;
+  n.type = *type;
+  size_t next = at + 2;
+  if (next < words.size() && words[next].find('=') == std::string::npos) {
+    auto proto = number(words[next]);
+    if (!proto) {
+      error = fmt::format("protocol must be a number, found '{}'", words[next]);
+      return std::nullopt;
+    }
+    n.protocol = *proto;
+    ++next;
+  }
+  std::map<std::string, std::string> kv;
+  if (!keyValues(words, next, kv, error))
+    return std::nullopt;
+  const bool inet = n.family == 2 || n.family == 10;
+  for (const auto &[key, value] : kv) {
+    if (key == "addr" || key == "ip" || key == "peer_addr" || key == "peer_ip") {
+      if (inet && value != "none" && !validIp(value)) {
+        error = fmt::format("{}= takes an IP address for family {}, found '{}'", key, words[at], value);
+        return std::nullopt;
+      }
+      (key == "addr" || key == "ip" ? n.local : n.peer).address = value;
+    } else if (key == "peer" || key == "peer_label") {
+      n.peer.label = value;
+    } else if (key == "port" || key == "peer_port" || key == "backlog" || key == "level" || key == "opt") {
+      auto v = number(value);
+      if (!v || *v > 65535) {
+        error = fmt::format("{}= takes a number up to 65535, found '{}'", key, value);
+        return std::nullopt;
+      }
+      if (key == "port")
+        n.local.port = *v;
+      else if (key == "peer_port")
+        n.peer.port = *v;
+      else
+        (key == "backlog" ? n.backlog : key == "level" ? n.level : n.option) = *v;
+    } else {
+      error = fmt::format("unknown socket condition '{}' (addr, port, peer_addr, peer_port, peer, backlog, level, opt)",
+                          key);
+      return std::nullopt;
+    }
+  }
+  return n;
 }
 
 } // namespace
@@ -334,38 +411,8 @@ std::optional<Request> parseOperation(const std::vector<std::string> &in, std::s
     }
     return CapabilityRequest{*c};
   }
-  if (op == "network" || op == "socket") {
-    size_t at = op == "socket" ? 1 : 2;
-    if (words.size() < at + 2 || words.size() > at + 3) {
-      error = "usage: network OPERATION FAMILY TYPE [PROTOCOL]  or  socket FAMILY TYPE [PROTOCOL]";
-      return std::nullopt;
-    }
-    NetworkRequest n;
-    n.operation = op == "socket" ? "create" : words[1];
-    auto it = netOperations().find(n.operation);
-    if (it == netOperations().end()) {
-      error = fmt::format("unknown network operation '{}'", n.operation);
-      return std::nullopt;
-    }
-    n.mask = it->second;
-    auto fam = number(words[at]) ? number(words[at]) : dfa::networkFamilyNumber(words[at]);
-    auto type = number(words[at + 1]) ? number(words[at + 1]) : dfa::socketTypeNumber(words[at + 1]);
-    if (!fam || !type) {
-      error = fmt::format("unknown {} '{}'", fam ? "socket type" : "address family", fam ? words[at + 1] : words[at]);
-      return std::nullopt;
-    }
-    n.family = *fam;
-    n.type = *type;
-    if (words.size() == at + 3) {
-      auto proto = number(words[at + 2]);
-      if (!proto) {
-        error = fmt::format("protocol must be a number, found '{}'", words[at + 2]);
-        return std::nullopt;
-      }
-      n.protocol = *proto;
-    }
-    return n;
-  }
+  if (op == "network" || op == "socket")
+    return networkOperation(words, error);
   if (op == "signal") {
     if (words.size() < 3 || words.size() > 4 || (words.size() == 4 && words[3] != "receive" && words[3] != "send")) {
       error = "usage: signal SIGNAL PEER [send|receive]";

@@ -250,7 +250,23 @@ std::optional<TraceEvent> traceEventFromRecord(const AuditEvent &r, std::string 
     uint32_t netMask = networkMask(r);
     if (!netMask)
       netMask = kNetSend | kNetReceive;  // an inherited socket is revalidated for reading and writing
-    e.request = NetworkRequest{op, *family, *type, 0, netMask};
+    NetworkRequest n;
+    n.operation = op;
+    n.family = *family;
+    n.type = *type;
+    n.mask = netMask;
+    if (r.protocol)
+      n.protocol = protocolNumber(*r.protocol).value_or(0);
+    // The ends as the record names them: addr=/peer_addr=/peer= for unix
+    // sockets, laddr= lport= faddr= fport= for inet.
+    n.local.address = r.netAddr.value_or(r.localAddr.value_or(""));
+    n.peer.address = r.peerAddr.value_or(r.foreignAddr.value_or(""));
+    n.peer.label = r.peer.value_or(r.peerProfile.value_or(""));
+    if (r.localPort)
+      n.local.port = static_cast<unsigned>(*r.localPort);
+    if (r.foreignPort)
+      n.peer.port = static_cast<unsigned>(*r.foreignPort);
+    e.request = std::move(n);
   } else if (fileOperations().count(op) || cls == "file") {
     if (!need(r.name, "a name"))
       return std::nullopt;

@@ -44,11 +44,25 @@ struct CapabilityRequest {
   unsigned cap = 0;  // Linux capability number
 };
 
+/// One end of a socket, as far as a trace knows it. Policy for kernels
+/// with fine-grained socket mediation (network/af_unix, network_v8/af_inet)
+/// decides by these; coarse policy never looks at them.
+struct SocketEnd {
+  /// unix: "@name" (abstract), "/path" (a socket in the filesystem),
+  /// "none" (unnamed); inet: an IPv4 or IPv6 address. Empty: not known.
+  std::string address;
+  std::optional<unsigned> port;  // inet only
+  std::string label;             // the peer's label (peer end only)
+};
+
 /// socket() family/type/protocol and the operation's permission.
 struct NetworkRequest {
   std::string operation;  // create, connect, bind, listen, accept, sendmsg, ...
   unsigned family = 0, type = 0, protocol = 0;
   uint32_t mask = 0;
+  SocketEnd local, peer;
+  unsigned backlog = 0;    // listen
+  unsigned level = 0, option = 0;  // getopt/setopt: the option's level and name
 };
 
 struct SignalRequest {

@@ -64,4 +64,34 @@ sed 's|^  deny /etc/shadow rw,|&\n  /etc/ssl/private/** r,|' "$policy" > "$tmp/w
   || fail "a changed policy must disagree with the log"
 grep -q '^ALLOW line 2 .* recorded DENIED (DISAGREES)' "$tmp/out" || fail "what-if: $(cat "$tmp/out")"
 grep -q "4/5 recorded events agree" "$tmp/err" || fail "what-if agreement: $(cat "$tmp/err")"
+# On a terminal (here forced with --table) replay prints an aligned table.
+"$aasim" replay --table "${features[@]}" -b "$ex" "$policy" --trace "$ex/webserver.trace" > "$tmp/table" 2> /dev/null \
+  || fail "table replay"
+python3 - "$tmp/table" <<'PY' || fail "table: $(cat "$tmp/table")"
+import sys
+lines = open(sys.argv[1]).read().split("\n\nsummary:")[0].splitlines()
+header, rows = lines[0], lines[1:]
+assert header.split() == ["LINE", "PID", "DECISION", "LOG", "PROFILE", "OPERATION", "NAME", "REQUESTED", "RESULT"], header
+assert len(rows) == 15, rows
+for name in ("DECISION", "PROFILE", "OPERATION", "NAME"):
+    at = header.index(name)
+    for r in rows:
+        assert r[at - 2:at] == "  " and r[at] != " ", (name, r)
+assert any(r.split()[2:7] == ["deny", "DENIED", "webserver", "capable", "sys_admin"] for r in rows), rows
+PY
+"$aasim" replay --lines "${features[@]}" -b "$ex" "$policy" --trace "$ex/webserver.trace" 2> /dev/null \
+  | grep -q '^ALLOW line 7 pid 100 webserver open /srv/www/index.html' || fail "--lines"
+
+# Unix sockets by address on a kernel with network/af_unix.
+unix_features="${AASIM_CORPUS:-$src/../shared/corpus}/parser-tests/features_files/features.all"
+if [[ -f $unix_features ]]; then
+  printf 'profile srv {\n  unix (bind, listen) type=stream addr=@srv,\n}\n' > "$tmp/unix.sd"
+  [[ $(status "$aasim" query -M "$unix_features" "$tmp/unix.sd" -- srv network bind unix stream addr=@srv) == 0 ]] \
+    || fail "unix bind by address: $(cat "$tmp/out" "$tmp/err")"
+  [[ $(status "$aasim" query -M "$unix_features" "$tmp/unix.sd" -- srv network bind unix stream addr=@other) == 1 ]] \
+    || fail "unix bind elsewhere must be denied: $(cat "$tmp/out")"
+  grep -q 'info="failed local address match"' "$tmp/out" || fail "unix info: $(cat "$tmp/out")"
+else
+  echo "skipped unix socket queries: no corpus at $unix_features (set AASIM_CORPUS)"
+fi
 echo "query and replay behave (source and binary policy agree on $(grep -c '^[AD]' "$tmp/from-source") events)"

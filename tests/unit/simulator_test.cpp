@@ -12,6 +12,7 @@
 #include "dfa/policy_blob.h"
 #include "dfa/policy_compiler.h"
 #include "frontend/frontend.h"
+#include "simulator_support.h"
 #include "test_support.h"
 
 #include <fmt/format.h>
@@ -51,36 +52,9 @@ struct Loaded {
 Loaded load(const std::string &text, const std::optional<std::string> &features = kernelFeatures(),
             dfa::LanguageVersion version = dfa::LanguageVersion::V6_0,
             const frontend::SearchPaths &paths = {}) {
-  frontend::FrontendOptions fo;
-  fo.dialect = version == dfa::LanguageVersion::V3_0 ? frontend::Dialect::V3_0 : frontend::Dialect::V6_0;
-  fo.featuresFile = features;
-  fo.paths = paths;
   Loaded out;
-  auto fe = frontend::Frontend::create(fo, out.error);
-  if (!fe)
-    return out;
-  auto f = fe->load("t.sd", text);
-  if (!f.accepted) {
-    out.error = "rejected";
-    for (size_t i = f.firstDiagnostic; i < f.endDiagnostic; ++i)
-      out.error += ": " + fe->diagnostics().items()[i].message;
-    return out;
-  }
-  dfa::CompileOptions o;
-  o.version = version;
-  o.records = true;
-  o.kernelStacks = fe->features().has("domain/stack");
-  if (features) {
-    o.features = dfa::PolicyFeatures::from(fe->features());
-    o.recordFeatures = dfa::RecordFeatures::from(fe->features());
-  }
-  frontend::Diagnostics diags;
-  auto compiled = dfa::compilePolicy(*f.policy, f.vars, diags, o);
-  if (diags.hasErrors()) {
-    out.error = "compile error: " + diags.items().front().message;
-    return out;
-  }
-  addCompiledProfiles(std::move(compiled), out.policy, out.error);
+  if (auto p = test::loadPolicyText(text, features, out.error, version, paths))
+    out.policy = std::move(*p);
   return out;
 }
 
@@ -449,44 +423,10 @@ TEST(OperationSyntax, ErrorsNameTheWord) {
 
 // ---- Differential: decisions from aasim's tables and from apparmor_parser's blob ----
 
-// Strings the automaton accepts, by random walks (the profile's own
-// rules), and near misses of them.
-std::vector<std::string> samplePaths(const dfa::KernelDfa &t, std::mt19937 &rng, size_t n) {
-  std::vector<std::string> out;
-  for (size_t k = 0; k < n * 20 && out.size() < n; ++k) {
-    std::string s;
-    uint32_t state = dfa::KernelDfa::kStart;
-    for (int len = 0; len < 80; ++len) {
-      if (t.accept[state] && std::uniform_int_distribution<int>(0, 3)(rng) == 0)
-        break;
-      std::vector<uint8_t> live;
-      for (unsigned b = 1; b < 256; ++b)
-        if (t.step(state, static_cast<uint8_t>(b)) != dfa::KernelDfa::kNoMatch)
-          live.push_back(static_cast<uint8_t>(b));
-      if (live.empty())
-        break;
-      uint8_t b = live[std::uniform_int_distribution<size_t>(0, live.size() - 1)(rng)];
-      s += static_cast<char>(b);
-      state = t.step(state, b);
-    }
-    if (!t.accept[state])
-      continue;
-    out.push_back(s);
-    if (!s.empty()) {
-      std::string miss = s;
-      miss[std::uniform_int_distribution<size_t>(0, s.size() - 1)(rng)] = 'Q';
-      out.push_back(miss);
-      out.push_back(s + "/x");
-      out.push_back(s.substr(0, s.size() - 1));
-    }
-  }
-  return out;
-}
-
 std::vector<Request> sampleRequests(const LoadedProfile &p, std::mt19937 &rng) {
   std::vector<Request> out;
   static const char *kOpenModes[] = {"r", "w", "a", "rw", "c", "wc"};
-  std::vector<std::string> paths = p.file ? samplePaths(*p.file, rng, 40) : std::vector<std::string>{};
+  std::vector<std::string> paths = p.file ? test::sampleAccepted(*p.file, dfa::KernelDfa::kStart, rng, 40) : std::vector<std::string>{};
   for (const char *extra : {"/etc/passwd", "/tmp/x", "/proc/self/attr/current", "/usr/bin/true", "/"})
     paths.push_back(extra);
   std::string error;
@@ -504,8 +444,14 @@ std::vector<Request> sampleRequests(const LoadedProfile &p, std::mt19937 &rng) {
   for (unsigned cap = 0; cap < 41; ++cap)
     out.push_back(CapabilityRequest{cap});
   for (unsigned fam : {1u, 2u, 10u, 16u, 17u})
-    for (unsigned type : {1u, 2u, 3u, 5u})
-      out.push_back(NetworkRequest{"connect", fam, type, 0, rng() & 1 ? perm::kNetConnect : perm::kNetCreate});
+    for (unsigned type : {1u, 2u, 3u, 5u}) {
+      NetworkRequest n;
+      n.operation = "connect";
+      n.family = fam;
+      n.type = type;
+      n.mask = rng() & 1 ? perm::kNetConnect : perm::kNetCreate;
+      out.push_back(n);
+    }
   for (unsigned sig : {1u, 9u, 15u, 35u, 130u})
     for (const char *peer : {"unconfined", "/usr/bin/x", "other"})
       out.push_back(SignalRequest{sig, peer, static_cast<bool>(rng() & 1)});

@@ -440,20 +440,12 @@ struct Checker {
                    f.name, p.name, p.fileStats.statesBefore, p.fileStats.statesAfter, p.fileDfa.classCount,
                    aasim::dfa::tableBytes(aasim::dfa::compressDfa(p.fileDfa)), elapsed);
         if (p.policyDfa)
-          fmt::print("{}: profile {}: policy DFA {} states, {} after minimization, {} byte classes, {} table bytes{}\n",
+          fmt::print("{}: profile {}: policy DFA {} states, {} after minimization, {} byte classes, {} table bytes\n",
                      f.name, p.name, p.policyStats.statesBefore, p.policyStats.statesAfter, p.policyDfa->classCount,
-                     aasim::dfa::tableBytes(aasim::dfa::compressDfa(*p.policyDfa)),
-                     p.policyIncomplete ? " (incomplete: " + *p.policyIncomplete + ")" : std::string());
+                     aasim::dfa::tableBytes(aasim::dfa::compressDfa(*p.policyDfa)));
       }
     if (writesPolicy()) {
-      // All or nothing: a profile whose record would be wrong stops the
-      // whole output rather than leaving it out silently.
-      aasim::dfa::RecordsResult records = aasim::dfa::policyRecords(compiled);
-      if (records.error) {
-        fmt::print(stderr, "aasim: error: {}: {}\n", f.name, *records.error);
-        return kExitRejected;
-      }
-      policy += aasim::dfa::writePolicyBlob(records.records);
+      policy += aasim::dfa::writePolicyBlob(aasim::dfa::policyRecords(compiled));
     }
     if (cl.command == "preprocess")
       fmt::print("{}", printPolicy(*f.policy, f.vars));

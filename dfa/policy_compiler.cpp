@@ -82,11 +82,9 @@ public:
     // Lowered even for a kernel without a policy DFA (then with every
     // class off): pivot_root targets take transition-table slots either way.
     const PolicyFeatures lowerFor = options_.features.policydb ? options_.features : PolicyFeatures{};
-    PolicyLowering lowered = lowerPolicyRules(p.body, cx, lowerFor, cp.fileRules.xtable);
-    if (options_.features.policydb) {
-      cp.policyRules = std::move(lowered.rules);
-      cp.policyIncomplete = std::move(lowered.incomplete);
-    }
+    RuleSet lowered = lowerPolicyRules(p.body, cx, lowerFor, cp.fileRules.xtable);
+    if (options_.features.policydb)
+      cp.policyRules = std::move(lowered);
     if (options_.records)
       buildRecord(cp, p);  // a failure is an error diagnostic: the profile is left out below
     headers_.push_back(cp.header);

@@ -34,7 +34,6 @@ struct CompiledProfile {
   Dfa fileDfa;                  // minimized, canonically numbered
   MinimizeStats fileStats;      // states before and after minimization
   RuleSet policyRules;
-  std::optional<std::string> policyIncomplete;  // why the policy DFA lacks rules, if it does
   std::optional<Dfa> policyDfa;  // absent when the target kernel has no policy DFA
   MinimizeStats policyStats;
   ProfileHeader header;              // with CompileOptions::records

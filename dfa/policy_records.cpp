@@ -67,17 +67,10 @@ std::vector<size_t> recordOrder(const std::vector<CompiledProfile> &profiles) {
   return order;
 }
 
-RecordsResult policyRecords(const std::vector<CompiledProfile> &profiles) {
-  RecordsResult out;
-  for (size_t i : recordOrder(profiles)) {
-    const CompiledProfile &cp = profiles[i];
-    if (cp.policyIncomplete) {
-      out.error = fmt::format("profile {}: policy automaton incomplete ({}); no policy written", cp.name,
-                              *cp.policyIncomplete);
-      return out;
-    }
-    out.records.push_back(profileRecord(cp));
-  }
+std::vector<BlobProfile> policyRecords(const std::vector<CompiledProfile> &profiles) {
+  std::vector<BlobProfile> out;
+  for (size_t i : recordOrder(profiles))
+    out.push_back(profileRecord(profiles[i]));
   return out;
 }
 

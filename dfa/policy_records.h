@@ -18,15 +18,9 @@ namespace aasim::dfa {
 /// profile has file rules (3.0.8 writes none otherwise) and its xtable.
 BlobProfile profileRecord(const CompiledProfile &profile);
 
-struct RecordsResult {
-  std::vector<BlobProfile> records;
-  std::optional<std::string> error;  // names the profile and why no policy may be written
-};
-
-/// Every record, or an error when one profile's record would be wrong: a
-/// policy automaton lacking rules (CompiledProfile::policyIncomplete).
+/// Every profile's record, in the order the parser writes them.
 /// `profiles` must come from compilePolicy with CompileOptions::records.
-RecordsResult policyRecords(const std::vector<CompiledProfile> &profiles);
+std::vector<BlobProfile> policyRecords(const std::vector<CompiledProfile> &profiles);
 
 /// The order 3.0.8 writes records in, as indices into `profiles`.
 std::vector<size_t> recordOrder(const std::vector<CompiledProfile> &profiles);

@@ -747,10 +747,6 @@ private:
       }
   }
 
-public:
-  std::optional<std::string> incomplete_;
-
-private:
   LoweringContext &cx_;
   const PolicyFeatures &f_;
   RuleSetWriter writer_;
@@ -759,13 +755,12 @@ private:
 
 } // namespace
 
-PolicyLowering lowerPolicyRules(const std::vector<Stmt> &body, LoweringContext &cx, const PolicyFeatures &features,
-                                std::vector<std::string> &xtable) {
-  PolicyLowering out;
-  Lowerer lowerer(cx, features, out.rules, xtable);
+RuleSet lowerPolicyRules(const std::vector<Stmt> &body, LoweringContext &cx, const PolicyFeatures &features,
+                         std::vector<std::string> &xtable) {
+  RuleSet out;
+  Lowerer lowerer(cx, features, out, xtable);
   lowerer.markers();
   lowerer.body(body);
-  out.incomplete = lowerer.incomplete_;
   return out;
 }
 

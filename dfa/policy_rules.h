@@ -32,13 +32,6 @@ struct PolicyFeatures {
   static PolicyFeatures builtinDefault() { return {}; }
 };
 
-struct PolicyLowering {
-  RuleSet rules;
-  /// Set when a rule the target kernel mediates could not be lowered:
-  /// the automaton then lacks its strings.
-  std::optional<std::string> incomplete;
-};
-
 /// AppArmor's number of a signal name as rules write it (`term` 15,
 /// `rtmin+2` 130, `exists` 35); nullopt for an unknown name.
 std::optional<unsigned> signalNumber(const std::string &name);
@@ -46,7 +39,7 @@ std::optional<unsigned> signalNumber(const std::string &name);
 /// Lowers the class rules of one profile body (not its children).
 /// pivot_root targets take slots of `xtable`, the profile's transition
 /// table, after those its file rules took.
-PolicyLowering lowerPolicyRules(const std::vector<frontend::ast::Stmt> &body, LoweringContext &cx,
-                                const PolicyFeatures &features, std::vector<std::string> &xtable);
+RuleSet lowerPolicyRules(const std::vector<frontend::ast::Stmt> &body, LoweringContext &cx,
+                         const PolicyFeatures &features, std::vector<std::string> &xtable);
 
 } // namespace aasim::dfa

@@ -7,15 +7,11 @@
 namespace aasim::simulator {
 
 bool addCompiledProfiles(std::vector<dfa::CompiledProfile> compiled, LoadedPolicy &out, std::string &error) {
-  dfa::RecordsResult records = dfa::policyRecords(compiled);
-  if (records.error) {
-    error = *records.error;
-    return false;
-  }
+  std::vector<dfa::BlobProfile> records = dfa::policyRecords(compiled);
   std::vector<size_t> order = dfa::recordOrder(compiled);
   for (size_t i = 0; i < order.size(); ++i) {
     dfa::CompiledProfile &cp = compiled[order[i]];
-    LoadedProfile p = loadProfile(records.records[i]);
+    LoadedProfile p = loadProfile(records[i]);
     p.name = cp.name;  // the full hierarchical name, whatever 3.0.8 writes for grandchildren
     auto sources = std::make_shared<RuleSources>();
     sources->fileRules = std::move(cp.fileRules);

@@ -67,11 +67,7 @@ bool loadSource(Frontend &fe, const std::string &file, const PolicyLoadOptions &
       fmt::print(stderr, "{}", renderDiagnostic(fe.sources(), d));
   if (diags.hasErrors())
     return false;
-  std::string error;
-  if (!simulator::addCompiledProfiles(std::move(compiled), out, error)) {
-    fmt::print(stderr, "aasim: error: {}: {}\n", file, error);
-    return false;
-  }
+  simulator::addCompiledProfiles(std::move(compiled), out);
   return true;
 }
 

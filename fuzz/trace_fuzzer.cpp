@@ -31,7 +31,7 @@ aasim::simulator::LoadedPolicy fixedPolicy() {
   o.records = true;
   frontend::Diagnostics diags;
   simulator::LoadedPolicy policy;
-  simulator::addCompiledProfiles(dfa::compilePolicy(*f.policy, f.vars, diags, o), policy, error);
+  simulator::addCompiledProfiles(dfa::compilePolicy(*f.policy, f.vars, diags, o), policy);
   return policy;
 }
 

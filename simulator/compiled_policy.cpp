@@ -6,7 +6,7 @@
 
 namespace aasim::simulator {
 
-bool addCompiledProfiles(std::vector<dfa::CompiledProfile> compiled, LoadedPolicy &out, std::string &error) {
+void addCompiledProfiles(std::vector<dfa::CompiledProfile> compiled, LoadedPolicy &out) {
   std::vector<dfa::BlobProfile> records = dfa::policyRecords(compiled);
   std::vector<size_t> order = dfa::recordOrder(compiled);
   for (size_t i = 0; i < order.size(); ++i) {
@@ -22,7 +22,6 @@ bool addCompiledProfiles(std::vector<dfa::CompiledProfile> compiled, LoadedPolic
     p.sources = std::move(sources);
     out.add(std::move(p));
   }
-  return true;
 }
 
 } // namespace aasim::simulator

@@ -13,8 +13,7 @@
 namespace aasim::simulator {
 
 /// Adds every profile of `compiled` (compiled with CompileOptions::records)
-/// to `out`. False with `error` when a record cannot be written (a profile
-/// compile -S would refuse too).
-bool addCompiledProfiles(std::vector<dfa::CompiledProfile> compiled, LoadedPolicy &out, std::string &error);
+/// to `out`.
+void addCompiledProfiles(std::vector<dfa::CompiledProfile> compiled, LoadedPolicy &out);
 
 } // namespace aasim::simulator

@@ -51,8 +51,7 @@ inline std::optional<simulator::LoadedPolicy> loadPolicyText(const std::string &
     return std::nullopt;
   }
   simulator::LoadedPolicy p;
-  if (!addCompiledProfiles(std::move(compiled), p, error))
-    return std::nullopt;
+  addCompiledProfiles(std::move(compiled), p);
   return p;
 }
 

@@ -8,6 +8,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <iterator>
+
 namespace aasim::cli {
 
 using namespace simulator;
@@ -78,10 +81,24 @@ std::string requestName(const Request &r) {
 
 namespace {
 
+// Appends `s` with bytes outside printable ASCII as \xNN.
+void appendShown(std::string &out, std::string_view s) {
+  auto printable = [](unsigned char c) { return c >= 0x20 && c < 0x7f; };
+  if (std::all_of(s.begin(), s.end(), printable)) {
+    out.append(s);  // nearly every name
+    return;
+  }
+  for (unsigned char c : s) {
+    if (c >= 0x20 && c < 0x7f)
+      out.push_back(static_cast<char>(c));
+    else
+      out += fmt::format("\\x{:02x}", c);
+  }
+}
+
 std::string showName(std::string_view s) {
   std::string out;
-  for (unsigned char c : s)
-    out += c >= 0x20 && c < 0x7f ? std::string(1, static_cast<char>(c)) : fmt::format("\\x{:02x}", c);
+  appendShown(out, s);
   return out;
 }
 
@@ -99,32 +116,47 @@ std::string ruleText(const frontend::SourceManager &sm, const dfa::RuleOrigin &o
 
 std::string decisionText(const frontend::SourceManager &sm, const Request &request, const Decision &d,
                          const EventContext &ctx, bool withRules) {
+  std::string out;
+  appendDecisionText(out, sm, request, d, ctx, withRules);
+  return out;
+}
+
+void appendDecisionText(std::string &out, const frontend::SourceManager &sm, const Request &request,
+                        const Decision &d, const EventContext &ctx, bool withRules) {
   // The verdict comes first, so that scripts can read it as the first word.
-  std::string out = d.verdict == Verdict::Allow ? "ALLOW" : "DENY ";
+  // Appended piece by piece: replay writes one such line per event.
+  using namespace std::string_view_literals;
+  out += d.verdict == Verdict::Allow ? "ALLOW"sv : "DENY "sv;
   if (d.log != LogKind::None)
-    out += fmt::format(" [{}]", logKindName(d.log));
+    out.append(" ["sv).append(logKindName(d.log)).push_back(']');
   if (ctx.line)
-    out += fmt::format(" line {}", *ctx.line);
+    out.append(" line "sv).append(fmt::format_int(*ctx.line).c_str());
   if (ctx.pid)
-    out += fmt::format(" pid {}", *ctx.pid);
-  out += fmt::format(" {} {} {}", d.profile, d.operation, showName(requestName(request)));
+    out.append(" pid "sv).append(fmt::format_int(*ctx.pid).c_str());
+  out.push_back(' ');
+  out.append(d.profile).push_back(' ');
+  out.append(d.operation).push_back(' ');
+  if (const auto *file = std::get_if<simulator::FileRequest>(&request))
+    appendShown(out, file->path);  // most events: no name built
+  else
+    appendShown(out, requestName(request));
   std::string requested = policyMaskString(request, d.requested);
   if (!requested.empty())
-    out += fmt::format(" {}", requested);
+    out.append(" "sv).append(requested);
+  auto to = std::back_inserter(out);
   if (d.transition)
-    out += fmt::format(" -> {} [{}{}{}]", d.transition->target, d.transition->mode, d.transition->scrub ? ", scrub" : "",
-                       d.transition->fallback ? ", fallback" : "");
+    fmt::format_to(to, " -> {} [{}{}{}]", d.transition->target, d.transition->mode,
+                   d.transition->scrub ? ", scrub" : "", d.transition->fallback ? ", fallback" : "");
   if (!d.info.empty())
-    out += fmt::format(" info=\"{}\"", d.info);
+    fmt::format_to(to, " info=\"{}\"", d.info);
   if (ctx.recorded)
-    out += fmt::format(" recorded {}{}", *ctx.recorded,
-                       ctx.agrees ? (*ctx.agrees ? " (agrees)" : " (DISAGREES)") : "");
-  out += "\n";
+    fmt::format_to(to, " recorded {}{}", *ctx.recorded,
+                   ctx.agrees ? (*ctx.agrees ? " (agrees)" : " (DISAGREES)") : "");
+  out.push_back('\n');
   if (withRules)
     for (const auto &r : d.rules)
-      out += fmt::format("  {} {}: {}\n", r.denies ? "deny by" : "granted by", describeLocation(sm, r.origin.loc),
-                         ruleText(sm, r.origin));
-  return out;
+      fmt::format_to(to, "  {} {}: {}\n", r.denies ? "deny by" : "granted by", describeLocation(sm, r.origin.loc),
+                     ruleText(sm, r.origin));
 }
 
 ReplayTable::Row decisionRow(const Request &request, const Decision &d, const EventContext &ctx) {

@@ -26,6 +26,9 @@ std::string requestName(const simulator::Request &r);
 
 std::string decisionText(const frontend::SourceManager &sm, const simulator::Request &request,
                          const simulator::Decision &d, const EventContext &ctx, bool withRules);
+/// The same, appended to `out` (replay fills one buffer with many lines).
+void appendDecisionText(std::string &out, const frontend::SourceManager &sm, const simulator::Request &request,
+                        const simulator::Decision &d, const EventContext &ctx, bool withRules);
 /// The decision as a row of `aasim replay`'s table.
 ReplayTable::Row decisionRow(const simulator::Request &request, const simulator::Decision &d, const EventContext &ctx);
 std::string decisionJson(const frontend::SourceManager &sm, const simulator::Request &request,

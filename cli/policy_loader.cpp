@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 
@@ -94,7 +95,13 @@ bool loadPolicyFiles(Frontend &fe, const std::vector<std::string> &files, const 
       ok = false;
       continue;
     }
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // Read in one piece: a corpus of binary policy is tens of megabytes.
+    std::string bytes;
+    in.seekg(0, std::ios::end);
+    bytes.resize(static_cast<size_t>(std::max<std::streamoff>(in.tellg(), 0)));
+    in.seekg(0);
+    in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    bytes.resize(static_cast<size_t>(in.gcount()));
     ok = (looksLikeBinaryPolicy(bytes) ? loadBinary(file, bytes, out) : loadSource(fe, file, options, out)) && ok;
   }
   return ok;

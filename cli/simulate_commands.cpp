@@ -10,18 +10,23 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <fstream>
+#include <tuple>
 #include <iostream>
 #include <map>
 #include <sstream>
 
 #include <fmt/format.h>
+#include <llvm/ADT/StringMap.h>
 
 namespace aasim::cli {
 
 namespace {
 
 constexpr int kExitAllowed = 0, kExitDenied = 1, kExitUsage = 2;
+constexpr size_t kLogKinds = static_cast<size_t>(simulator::LogKind::Killed) + 1;
 
 // The compile options the simulator needs: the records of the target
 // kernel's feature set (-M), or 3.0.8's built-in one without it.
@@ -144,9 +149,20 @@ int runReplay(const SimulateCommand &c) {
 
   const bool progress = isatty(2);
   std::optional<ReplayTable> table;
+  // Text lines collect in one buffer written out in large pieces (line by
+  // line on a terminal).
+  std::string lines;
+  const size_t kFlushBytes = isatty(1) ? 0 : 1 << 16;
+  auto flushLines = [&] {
+    std::fwrite(lines.data(), 1, lines.size(), stdout);
+    lines.clear();
+  };
   if (!c.json && c.table.value_or(isatty(1) != 0))
     table.emplace(stdout);
-  std::map<std::pair<std::string, std::string>, size_t> summary;  // (profile, decision) -> events
+  // Events by profile, then by verdict and log kind (counted on every
+  // event: no strings built for it).
+  using Outcomes = std::array<std::array<size_t, kLogKinds>, 2>;
+  llvm::StringMap<Outcomes> summary;
   size_t events = 0, recorded = 0, agreeing = 0, problems = 0, skipped = 0, notDecided = 0;
   int status = 0;
   for (const std::string &file : c.traces) {
@@ -172,7 +188,7 @@ int runReplay(const SimulateCommand &c) {
         else if (table)
           table->add({std::to_string(e.line), "", "skip", "", "", "", "", "", *e.notDecided});
         else
-          fmt::print("SKIP  line {}: {}\n", e.line, *e.notDecided);
+          lines += fmt::format("SKIP  line {}: {}\n", e.line, *e.notDecided);
         continue;
       }
       simulator::ReplayStep step = replayer.step(e);
@@ -180,36 +196,54 @@ int runReplay(const SimulateCommand &c) {
         continue;
       ++events;
       const simulator::Decision &d = *step.decision;
-      simulator::Request request = e.request ? *e.request : simulator::Request(simulator::ExecRequest{e.exe, true, {}});
+      // A start event is the exec that attached it.
+      std::optional<simulator::Request> startExec;
+      if (!e.request)
+        startExec = simulator::ExecRequest{e.exe, true, {}};
+      const simulator::Request &request = e.request ? *e.request : *startExec;
       EventContext ctx{e.line, e.pid, e.recorded, step.agrees};
       if (step.agrees) {
         ++recorded;
         agreeing += *step.agrees;
       }
-      std::string decisionWord = d.verdict == simulator::Verdict::Allow ? "allow" : "deny";
-      if (d.log != simulator::LogKind::None)
-        decisionWord += std::string(" ") + simulator::logKindName(d.log);
-      ++summary[{d.profile, decisionWord}];
+      ++summary[d.profile][d.verdict == simulator::Verdict::Allow ? 0 : 1][static_cast<size_t>(d.log)];
       if (c.json)
         fmt::print("{}\n", decisionJson(fe->sources(), request, d, ctx));
       else if (table)
         table->add(decisionRow(request, d, ctx));
       else
-        fmt::print("{}", decisionText(fe->sources(), request, d, ctx, /*withRules=*/false));
+      {
+        appendDecisionText(lines, fe->sources(), request, d, ctx, /*withRules=*/false);
+        if (lines.size() > kFlushBytes)
+          flushLines();
+      }
       if (progress && events % 100000 == 0)
         fmt::print(stderr, "aasim: {} events replayed\r", events);
     }
     skipped += reader.skipped();
   }
+  flushLines();
   if (table)
     table->flush();
-  if (c.json) {
-    for (const auto &[key, n] : summary)
-      fmt::print(stderr, "summary: profile {} {}: {}\n", key.first, key.second, n);
-  } else {
+  // By profile, then decision ("allow", "deny DENIED", ...), in order.
+  std::vector<std::tuple<std::string, std::string, size_t>> rows;
+  for (const auto &entry : summary)
+    for (size_t verdict = 0; verdict < 2; ++verdict)
+      for (size_t log = 0; log < kLogKinds; ++log)
+        if (size_t n = entry.second[verdict][log]) {
+          std::string word = verdict == 0 ? "allow" : "deny";
+          if (log != static_cast<size_t>(simulator::LogKind::None))
+            word += std::string(" ") + simulator::logKindName(static_cast<simulator::LogKind>(log));
+          rows.emplace_back(entry.first().str(), std::move(word), n);
+        }
+  std::sort(rows.begin(), rows.end());
+  if (!c.json)
     fmt::print("\nsummary:\n");
-    for (const auto &[key, n] : summary)
-      fmt::print("  {} {}: {}\n", key.first, key.second, n);
+  for (const auto &[profile, word, n] : rows) {
+    if (c.json)
+      fmt::print(stderr, "summary: profile {} {}: {}\n", profile, word, n);
+    else
+      fmt::print("  {} {}: {}\n", profile, word, n);
   }
   fmt::print(stderr, "aasim: {} events replayed", events);
   if (recorded)

@@ -28,7 +28,7 @@ constexpr uint32_t kMayMount = 0x2, kMayUmount = 0x4, kMayPivotRoot = 0x1, kMoun
 
 struct ParsedLabel {
   std::optional<std::string> ns;
-  std::string name;
+  std::string_view name;  // within the label parsed
 };
 
 // ":ns:name", "name", "name (enforce)" (as /proc/*/attr/current shows it).
@@ -45,7 +45,7 @@ ParsedLabel parseLabel(std::string_view label) {
         label.remove_prefix(2);
     }
   }
-  out.name = std::string(label);
+  out.name = label;
   return out;
 }
 
@@ -395,7 +395,7 @@ private:
   // The peer label as the label matcher spells it.
   static std::string peerName(const std::string &peer) {
     ParsedLabel l = parseLabel(peer);
-    return l.ns ? ":" + *l.ns + ":" + l.name : l.name;
+    return l.ns ? ":" + *l.ns + ":" + std::string(l.name) : std::string(l.name);
   }
 
   void decideOne(const LoadedProfile &p, const SignalRequest &r, Decision &d) {
@@ -494,7 +494,7 @@ private:
     Perms perms = fileLookup(p, peerName(r.target), true);
     applyCheck(checkFile(p, perms, request, options_.auditMode), request, d);
     if (d.verdict == Verdict::Allow)
-      d.transition = Transition{r.onexec ? "change_onexec" : "change_profile", parseLabel(r.target).name, false, false};
+      d.transition = Transition{r.onexec ? "change_onexec" : "change_profile", std::string(parseLabel(r.target).name), false, false};
     if (p.sources)
       attributeFile(p, peerName(r.target), request, true, d);
   }

@@ -59,7 +59,7 @@ LoadedProfile loadProfile(const dfa::BlobProfile &r) {
 }
 
 const LoadedProfile *LoadedPolicy::find(std::string_view name, const std::optional<std::string> &ns) const {
-  auto it = byName_.find(std::string(name));
+  auto it = byName_.find(llvm::StringRef(name.data(), name.size()));
   if (it == byName_.end())
     return nullptr;
   for (size_t i : it->second)

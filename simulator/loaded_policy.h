@@ -11,12 +11,14 @@
 #include "dfa/dfa.h"
 #include "dfa/rule_set.h"
 
+#include <llvm/ADT/SmallVector.h>
+#include <llvm/ADT/StringMap.h>
+
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace aasim::simulator {
@@ -67,7 +69,7 @@ LoadedProfile loadProfile(const dfa::BlobProfile &record);
 class LoadedPolicy {
 public:
   void add(LoadedProfile p) {
-    byName_[p.name].push_back(profiles_.size());
+    byName_[p.name].push_back(static_cast<uint32_t>(profiles_.size()));
     profiles_.push_back(std::move(p));
   }
   const std::vector<LoadedProfile> &profiles() const { return profiles_; }
@@ -84,7 +86,8 @@ private:
   std::vector<LoadedProfile> profiles_;
   // Every decision looks its label up: by name, then the namespace among
   // the few profiles of that name.
-  std::unordered_map<std::string, std::vector<size_t>> byName_;
+  // (StringMap: looked up by the label's view, no string built.)
+  llvm::StringMap<llvm::SmallVector<uint32_t, 1>> byName_;
 };
 
 } // namespace aasim::simulator

@@ -11,6 +11,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <map>
@@ -261,12 +262,23 @@ std::string capabilityName(unsigned cap) { return frontend::sema::capabilityName
 
 std::optional<std::vector<std::string>> splitWords(std::string_view line, std::string &error) {
   std::vector<std::string> out;
+  out.reserve(4);
   size_t i = 0;
+  auto blank = [](char c) { return c == ' ' || c == '\t'; };
   while (i < line.size()) {
-    while (i < line.size() && (line[i] == ' ' || line[i] == '\t'))
+    while (i < line.size() && blank(line[i]))
       ++i;
     if (i >= line.size())
       break;
+    // Most words have no quotes: taken whole (this runs on every trace line).
+    size_t end = i;
+    while (end < line.size() && !blank(line[end]) && line[end] != '"')
+      ++end;
+    if (end == line.size() || blank(line[end])) {
+      out.emplace_back(line.substr(i, end - i));
+      i = end;
+      continue;
+    }
     std::string word;
     bool quoted = false;
     while (i < line.size() && (quoted || (line[i] != ' ' && line[i] != '\t'))) {
@@ -288,20 +300,19 @@ std::optional<std::vector<std::string>> splitWords(std::string_view line, std::s
   return out;
 }
 
-std::optional<Request> parseOperation(const std::vector<std::string> &in, std::string &error) {
-  if (in.empty()) {
+std::optional<Request> parseOperation(std::vector<std::string> words, std::string &error) {
+  if (words.empty()) {
     error = "no operation given";
     return std::nullopt;
   }
-  std::vector<std::string> words = in;
-  const std::string op = words[0];
+  const std::string &op = words[0];
   // A trailing `other` or `owner` on a file operation says whose file it is.
   static const std::set<std::string_view> kNotFile = {"capability", "capable", "network", "socket", "signal",
                                                       "ptrace",     "mount",   "umount",  "pivot_root", "dbus",
                                                       "change_profile", "change_onexec", "change_hat", "userns",
                                                       "io_uring", "mqueue"};
   bool owner = true;
-  if (!kNotFile.count(op) && words.size() > 2 && (words.back() == "other" || words.back() == "owner")) {
+  if (words.size() > 2 && (words.back() == "other" || words.back() == "owner") && !kNotFile.count(op)) {
     owner = words.back() == "owner";
     words.pop_back();
   }
@@ -325,7 +336,7 @@ std::optional<Request> parseOperation(const std::vector<std::string> &in, std::s
     auto m = openMask(words.size() == 3 ? words[2] : "r", error);
     if (!m)
       return std::nullopt;
-    return file(*m, words[1]);
+    return file(*m, std::move(words[1]));
   }
   static const std::map<std::string_view, uint32_t> kSimple = {
       {"read", kRead},       {"write", kWrite},      {"append", kAppend},  {"unlink", kDelete},

@@ -17,7 +17,7 @@ namespace aasim::simulator {
 
 /// nullopt with `error` (naming the word at fault) when the words do not
 /// name an operation.
-std::optional<Request> parseOperation(const std::vector<std::string> &words, std::string &error);
+std::optional<Request> parseOperation(std::vector<std::string> words, std::string &error);
 
 /// Splits a line into words: blanks separate, double quotes group (with
 /// \" and \\ inside). nullopt with `error` for an unclosed quote.

@@ -43,14 +43,19 @@ bool parseSyntheticLine(std::string_view line, size_t lineNumber, std::optional<
     problem = fmt::format("expected a process id, found '{}'", (*words)[0]);
     return false;
   }
-  TraceEvent e;
+  // Filled in place: the event is moved no further than to the reader.
+  TraceEvent &e = event.emplace();
+  auto fail = [&](std::string why) {
+    problem = std::move(why);
+    event.reset();
+    return false;
+  };
   e.line = lineNumber;
   e.pid = *pid;
   const std::string &op = (*words)[1];
   if (op == "start") {
     if (words->size() < 3 || words->size() > 4 || (words->size() == 4 && (*words)[3].rfind("label=", 0) != 0)) {
-      problem = "usage: PID start EXE [label=LABEL]";
-      return false;
+      return fail("usage: PID start EXE [label=LABEL]");
     }
     e.kind = TraceEvent::Kind::Start;
     e.exe = (*words)[2];
@@ -59,19 +64,17 @@ bool parseSyntheticLine(std::string_view line, size_t lineNumber, std::optional<
   } else if (op == "fork") {
     auto child = words->size() == 3 ? pidOf((*words)[2]) : std::nullopt;
     if (!child) {
-      problem = "usage: PID fork CHILD_PID";
-      return false;
+      return fail("usage: PID fork CHILD_PID");
     }
     e.kind = TraceEvent::Kind::Fork;
     e.childPid = *child;
   } else {
-    std::vector<std::string> rest(words->begin() + 1, words->end());
-    auto r = parseOperation(rest, problem);
+    words->erase(words->begin());
+    auto r = parseOperation(std::move(*words), problem);
     if (!r)
-      return false;
+      return fail(std::move(problem));
     e.request = std::move(*r);
   }
-  event = std::move(e);
   return true;
 }
 

@@ -12,12 +12,11 @@ TraceFormat detectTraceFormat(std::string_view firstLine) {
 
 std::optional<TraceReader::Item> TraceReader::next() {
   if (format_ == TraceFormat::Synthetic) {
-    std::string line;
-    while (std::getline(in_, line)) {
+    while (std::getline(in_, lineBuffer_)) {
       ++line_;
       std::optional<TraceEvent> e;
       std::string problem;
-      if (!parseSyntheticLine(line, line_, e, problem))
+      if (!parseSyntheticLine(lineBuffer_, line_, e, problem))
         return Item{std::nullopt, TraceProblem{line_, problem}};
       if (e)
         return Item{std::move(e), std::nullopt};

@@ -37,6 +37,7 @@ private:
   TraceFormat format_;
   AuditLogReader audit_;
   size_t line_ = 0;  // synthetic traces
+  std::string lineBuffer_;  // reused: one allocation for the whole trace
 };
 
 } // namespace aasim::simulator

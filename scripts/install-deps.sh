@@ -18,3 +18,16 @@ if ((${#missing[@]})); then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+# The kernel-in-the-loop tests (tests/kernel/, docs/kernel.md) boot a VM:
+# best effort, they report a skip without these.
+kernel=()
+for p in qemu-system-x86 busybox-static cpio; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || kernel+=("$p")
+done
+if ((${#kernel[@]})); then
+  sudo=""
+  [[ $(id -u) -ne 0 ]] && sudo="sudo"
+  echo "installing for the kernel tests: ${kernel[*]}"
+  { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${kernel[@]}"; } \
+    || echo "could not install ${kernel[*]}: the kernel tests will be skipped"
+fi

@@ -154,7 +154,18 @@ private:
       attributeFile(p, path, mask, owner, d);
   }
 
-  void decideOne(const LoadedProfile &p, const FileRequest &r, Decision &d) { fileCheck(p, r.path, r.mask, r.owner, d); }
+  void decideOne(const LoadedProfile &p, const FileRequest &r, Decision &d) {
+    if (r.operation == "open" && (r.mask & perm::kCreate)) {
+      // security_path_mknod comes before the open's own check.
+      fileCheck(p, r.path, perm::kCreate, true, d);
+      if (d.verdict == Verdict::Deny || d.log != LogKind::None) {
+        d.operation = "mknod";
+        return;
+      }
+      d.rules.clear();
+    }
+    fileCheck(p, r.path, r.mask, r.owner, d);
+  }
 
   void decideOne(const LoadedProfile &p, const RenameRequest &r, Decision &d) {
     constexpr uint32_t kSource = perm::kRead | perm::kGetattr | perm::kWrite | perm::kSetattr | perm::kDelete;

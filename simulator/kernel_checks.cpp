@@ -135,8 +135,11 @@ void applyCheck(const CheckResult &c, uint32_t request, Decision &d) {
   d.verdict = c.verdict;
   d.log = c.log;
   d.error = c.error;
-  d.requested = request;
-  d.denied = c.denied;
+  // What a record shows: a file denial reports only the denied
+  // permissions as requested_mask (aa_audit_file), others the request.
+  const bool logged = c.log != LogKind::None;
+  d.requested = logged ? c.requested : request;
+  d.denied = logged && c.reported ? c.reported : c.denied;
 }
 
 } // namespace aasim::simulator

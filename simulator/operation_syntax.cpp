@@ -336,7 +336,9 @@ std::optional<Request> parseOperation(std::vector<std::string> words, std::strin
     auto m = openMask(words.size() == 3 ? words[2] : "r", error);
     if (!m)
       return std::nullopt;
-    return file(*m, std::move(words[1]));
+    // O_CREAT here means the file is created: the kernel checks the
+    // creation first (as mknod), then the open; the creator owns it.
+    return FileRequest{op, std::move(words[1]), *m, owner || (*m & kCreate) != 0};
   }
   static const std::map<std::string_view, uint32_t> kSimple = {
       {"read", kRead},       {"write", kWrite},      {"append", kAppend},  {"unlink", kDelete},

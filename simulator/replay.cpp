@@ -16,7 +16,12 @@ void Replayer::applyCapabilityCache(const CapabilityRequest &r, Decision &d) {
     d.info = "repeated capability message suppressed by the kernel's audit cache";
     return;
   }
-  // As in capability.c: a new profile takes the entry over, the bits stay.
+  // As in capability.c: a new profile takes the entry over and starts
+  // with no bits (Debian's 6.1 kernel has the stable fix "apparmor: fix
+  // 'Do simple duplicate message elimination'"; before it the bits
+  // stayed, and other profiles' repeated capabilities went unlogged).
+  if (capCache_.profile != d.profile)
+    capCache_.caps = 0;
   capCache_.profile = d.profile;
   capCache_.caps |= bit;
 }

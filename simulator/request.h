@@ -18,6 +18,8 @@ struct FileRequest {
   std::string path;       // as the kernel names it (directories end in /)
   uint32_t mask = 0;      // new-style permission bits (kernel_perms.h)
   bool owner = true;      // fsuid == the object's owner (always for creation)
+  // An "open" asking create (O_CREAT) creates the file: the kernel checks
+  // the creation (as mknod, `c`) before the open itself.
 };
 
 /// Hard link `path` -> `target` (kernel-semantics.md §8.5).

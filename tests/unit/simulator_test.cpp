@@ -403,6 +403,45 @@ TEST(Replay, FollowsProcessesAcrossForkAndExec) {
   EXPECT_EQ(r.labelOf(2), "gzip");
 }
 
+// Kernel behaviours the kernel-in-the-loop suite surfaced (docs/kernel.md).
+TEST(KernelBehaviour, FileDenialsReportOnlyWhatWasDenied) {
+  auto l = load("profile t { /etc/passwd r, }\n");
+  ASSERT_TRUE(l.error.empty()) << l.error;
+  Decision d = decide(l.policy, "t", op("open /etc/passwd rw"));
+  EXPECT_EQ(d.verdict, Verdict::Deny);
+  EXPECT_EQ(d.requested, perm::kWrite);  // requested_mask="w", not "rw"
+  EXPECT_EQ(d.denied, perm::kWrite);
+}
+
+TEST(KernelBehaviour, CreatingIsCheckedBeforeOpening) {
+  auto l = load("profile t { /srv/** r, /tmp/** rw, }\n");
+  ASSERT_TRUE(l.error.empty()) << l.error;
+  Decision d = decide(l.policy, "t", op("open /srv/new wc"));
+  EXPECT_EQ(d.verdict, Verdict::Deny);
+  EXPECT_EQ(d.operation, "mknod");
+  EXPECT_EQ(d.requested, perm::kCreate);  // the creation alone
+  Decision ok = decide(l.policy, "t", op("open /tmp/new wc"));
+  EXPECT_EQ(ok.verdict, Verdict::Allow);
+  EXPECT_EQ(ok.operation, "open");
+}
+
+TEST(KernelBehaviour, CapabilityAuditCacheStartsEmptyForEachProfile) {
+  auto l = load("profile a { }\nprofile b { }\n");
+  ASSERT_TRUE(l.error.empty()) << l.error;
+  std::istringstream in("#aasim-trace 1\n1 start /x label=a\n2 start /x label=b\n"
+                        "1 capability sys_time\n1 capability sys_nice\n"
+                        "2 capability sys_admin\n2 capability sys_time\n2 capability sys_time\n");
+  SyntheticTrace t = readSyntheticTrace(in);
+  Replayer r(l.policy, {});
+  std::vector<LogKind> logs;
+  for (const auto &e : t.events)
+    if (ReplayStep s = r.step(e); s.decision && e.kind == TraceEvent::Kind::Request)
+      logs.push_back(s.decision->log);
+  // b's sys_time was a's too: still logged once for b, then not again.
+  EXPECT_EQ(logs, (std::vector<LogKind>{LogKind::Denied, LogKind::Denied, LogKind::Denied, LogKind::Denied,
+                                        LogKind::None}));
+}
+
 TEST(OperationSyntax, ErrorsNameTheWord) {
   std::string error;
   EXPECT_FALSE(parseOperation({"open", "/x", "rz"}, error));

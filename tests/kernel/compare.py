@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""Puts the kernel's verdicts and aasim's predictions side by side.
+
+    compare.py CASES_DIR ORACLE_OUTPUT...
+
+CASES_DIR holds what aasim_kernel_cases wrote (map.tsv, TAG.trace) and,
+per TAG, TAG.json: `aasim replay --json` of TAG.trace. ORACLE_OUTPUT are
+the kernel oracle's outputs of CASES_DIR/oracle.trace (or of its pieces).
+
+Per operation it compares, between the kernel under apparmor_parser's blob
+and aasim's prediction: the verdict (allow, deny, killed), what was logged
+(DENIED, ALLOWED, AUDIT or nothing) with the record's requested and denied
+masks, and for exec the label the program runs under and whether the
+environment is scrubbed (AT_SECURE). Between the kernel under
+apparmor_parser's blob and under aasim's blob: the whole result line but
+the pid. Prints each disagreement (profile, operation, both answers, the
+rules aasim blamed) and a summary; exits 1 when anything disagrees.
+"""
+import collections
+import json
+import re
+import sys
+
+
+def oracle_results(paths):
+    """Trace line -> (as, op, verdict, errno, detail, records)."""
+    out = {}
+    for path in paths:
+        for line in open(path, errors="replace"):
+            if line.startswith("#"):
+                continue
+            f = line.rstrip("\n").split("\t")
+            if len(f) < 8:
+                continue
+            records = [] if f[7] == "-" else f[7].split(" || ")
+            out[int(f[1])] = (f[2], f[3], f[4], f[5], f[6], records)
+    return out
+
+
+def fields(record):
+    return dict(re.findall(r'(\w+)=("[^"]*"|\S+)', record))
+
+
+def unquote(v):
+    return v[1:-1] if v and v.startswith('"') else v
+
+
+# The operation names a kernel record carries for each kind of operation.
+RECORD_OPS = {
+    "open": {"open", "mknod"},
+    "exec": {"exec"},
+    "capability": {"capable"},
+    "socket": {"create"},
+}
+
+
+def kernel_answer(result, kind):
+    """(verdict, log, requested, denied, label, secure) from an oracle line."""
+    as_, op, verdict, errno, detail, records = result
+    log, requested, denied = "none", "", ""
+    for r in records:
+        f = fields(r)
+        if unquote(f.get("operation", "")) in RECORD_OPS[kind]:
+            log = unquote(f.get("apparmor", "none"))
+            requested = unquote(f.get("requested_mask", f.get("requested", "")))
+            denied = unquote(f.get("denied_mask", f.get("denied", "")))
+            break
+    label = secure = None
+    m = re.search(r"label=(\S+)(?: \((\w+)\))? secure=(\d)", detail)
+    if kind == "exec" and m:
+        label, secure = m.group(1), m.group(3) == "1"
+    v = {"allow": "allow", "deny": "deny", "killed": "killed"}.get(verdict, "error:" + errno)
+    if kind == "exec" and verdict == "allow" and "stopped-by=" in detail:
+        v = "allow"  # the exec itself succeeded; the new program could not map itself
+    return v, log, requested, denied, label, secure
+
+
+def guest_failure(result):
+    """An errno of the guest's file system, not of AppArmor."""
+    return result[2] == "error" and result[3] in ("ENOTDIR", "EISDIR", "ETXTBSY", "ENOEXEC", "ELOOP", "ENAMETOOLONG")
+
+
+def masks_equal(kind, a, b):
+    if kind == "open" or kind == "exec":
+        return set(a) == set(b)
+    return set(a.split()) == set(b.split())
+
+
+def aasim_answer(event, kind, as_):
+    verdict = event["decision"]
+    log = event["log"]
+    if log == "KILLED":
+        verdict = "killed"
+    label = secure = None
+    if kind == "exec" and verdict == "allow":
+        t = event.get("transition")
+        label = t["target"] if t else event["profile"]
+        secure = bool(t and t["scrub"])
+    return verdict, log if log != "none" else "none", event["requested"], event["denied"], label, secure
+
+
+def main():
+    cases = sys.argv[1]
+    kernel = oracle_results(sys.argv[2:])
+    predictions = {}
+    rows = [l.rstrip("\n").split("\t") for l in open(f"{cases}/map.tsv")]
+    for tag in {r[2] for r in rows}:
+        try:
+            predictions[tag] = {e["line"]: e for e in map(json.loads, open(f"{cases}/{tag}.json"))}
+        except FileNotFoundError:
+            predictions[tag] = {}
+    # Failures of the guest's file system rather than of AppArmor (a path
+    # below a file, a directory opened for writing): not comparable, listed.
+    environment = []
+    counts = collections.Counter()
+    agree = collections.Counter()
+    blob_agree = blob_total = 0
+    shown = 0
+    profiles = set()
+    disagreements = []
+    for parser_line, aasim_line, tag, trace_line, kind in rows:
+        k = kernel.get(int(parser_line))
+        if k is None:
+            disagreements.append(f"{tag}: oracle line {parser_line} ({kind}) has no kernel result")
+            continue
+        if guest_failure(k):
+            environment.append(f"{tag}: profile {k[0]}: {k[1]}: {k[3]}")
+            continue
+        profiles.add((tag, k[0]))
+        counts[kind] += 1
+        p = predictions[tag].get(int(trace_line))
+        ka = kernel_answer(k, kind)
+        if p is None:
+            disagreements.append(f"{tag}: profile {k[0]}: {k[1]}: kernel {ka[:2]}, aasim made no prediction")
+        else:
+            pa = aasim_answer(p, kind, k[0])
+            same = ka[0] == pa[0] and ka[1] == pa[1] and ka[4] == pa[4] and ka[5] == pa[5]
+            if same and ka[1] != "none":
+                same = masks_equal(kind, ka[2], pa[2]) and masks_equal(kind, ka[3], pa[3])
+            if same:
+                agree[kind] += 1
+            else:
+                rules = "; ".join(f'{r["location"]}: {r["rule"]}' for r in p.get("rules", [])) or "no rule"
+                disagreements.append(
+                    f"{tag}: profile {k[0]}: {k[1]}\n"
+                    f"    kernel: {ka[0]} log={ka[1]} requested={ka[2]!r} denied={ka[3]!r} label={ka[4]} secure={ka[5]}"
+                    f"  [{k[3]} {k[4]}]\n"
+                    f"    aasim:  {pa[0]} log={pa[1]} requested={pa[2]!r} denied={pa[3]!r} label={pa[4]} secure={pa[5]}"
+                    f"  info={p.get('info', '')!r}\n"
+                    f"    rules:  {rules}")
+        if aasim_line != "0":
+            b = kernel.get(int(aasim_line))
+            blob_total += 1
+            strip = lambda r: (r[2], r[3], r[4], [re.sub(r" pid=\d+", "", x) for x in r[5]])
+            if b is not None and guest_failure(b):
+                environment.append(f"{tag}: profile {b[0]}: {b[1]} (under aasim's blob): {b[3]}")
+                blob_total -= 1
+            elif b is not None and strip(b) == strip(k):
+                blob_agree += 1
+            else:
+                disagreements.append(f"{tag}: profile {k[0]}: {k[1]}: the kernel decides differently under "
+                                     f"aasim's blob\n    parser's: {strip(k)}\n    aasim's:  {strip(b) if b else None}")
+    total = sum(counts.values())
+    for e in environment[:20]:
+        print("not comparable:", e)
+    for d in disagreements[:200]:
+        print(d)
+    if len(disagreements) > 200:
+        print(f"... {len(disagreements) - 200} more disagreements")
+    print(f"kernel vs aasim: {sum(agree.values())}/{total} operations agree over {len(profiles)} profiles; "
+          + ", ".join(f"{k} {agree[k]}/{counts[k]}" for k in sorted(counts)))
+    if environment:
+        print(f"{len(environment)} operations failed in the guest's file system before AppArmor decided (not compared)")
+    if blob_total:
+        print(f"kernel under aasim's blob vs apparmor_parser's: {blob_agree}/{blob_total} operations decided alike")
+    return 0 if not disagreements and total else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -7,27 +7,27 @@ packages=(cmake ninja-build g++ python3 libboost-dev libfmt-dev llvm-14-dev
 if [[ "${AASIM_WITH_FUZZ:-0}" == 1 ]]; then
   packages+=(clang libclang-rt-14-dev)
 fi
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  sudo=""
+# The packages of a list that are not installed.
+missing_of() {
+  local p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || echo "$p"
+  done
+}
+apt_install() {
+  local sudo=""
   [[ $(id -u) -ne 0 ]] && sudo="sudo"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@"
+}
+mapfile -t missing < <(missing_of "${packages[@]}")
+if ((${#missing[@]})); then
   echo "installing: ${missing[*]}"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  apt_install "${missing[@]}"
 fi
 # The kernel-in-the-loop tests (tests/kernel/, docs/kernel.md) boot a VM:
 # best effort, they report a skip without these.
-kernel=()
-for p in qemu-system-x86 busybox-static cpio; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || kernel+=("$p")
-done
+mapfile -t kernel < <(missing_of qemu-system-x86 busybox-static cpio)
 if ((${#kernel[@]})); then
-  sudo=""
-  [[ $(id -u) -ne 0 ]] && sudo="sudo"
   echo "installing for the kernel tests: ${kernel[*]}"
-  { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${kernel[@]}"; } \
-    || echo "could not install ${kernel[*]}: the kernel tests will be skipped"
+  apt_install "${kernel[@]}" || echo "could not install ${kernel[*]}: the kernel tests will be skipped"
 fi

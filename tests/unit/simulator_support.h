@@ -9,8 +9,14 @@
 #include "dfa/policy_compiler.h"
 #include "frontend/frontend.h"
 
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
 #include <optional>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -90,6 +96,34 @@ inline std::vector<std::string> sampleAccepted(const dfa::KernelDfa &t, uint32_t
     }
   }
   return out;
+}
+
+/// AASIM_DECISION_STRIDE, default 40: how sparsely the corpus
+/// differentials sample the profile files.
+inline size_t decisionStride() {
+  const char *env = std::getenv("AASIM_DECISION_STRIDE");
+  return std::max<size_t>(env ? std::strtoul(env, nullptr, 10) : 40, 1);
+}
+
+/// The files of a roddhjav profile set (its parser-status.tsv) that
+/// apparmor_parser 3.0.8 accepts and `keep` keeps, every `stride`-th of them.
+inline std::vector<std::string> parserAcceptedFiles(const std::filesystem::path &set, size_t stride,
+                                                    const std::function<bool(const std::string &)> &keep = {}) {
+  std::ifstream status(set / "parser-status.tsv");
+  std::string line;
+  std::getline(status, line);  // the header
+  std::vector<std::string> files;
+  size_t n = 0;
+  while (std::getline(status, line)) {
+    std::stringstream row(line);
+    std::string file, newer, verdict;
+    std::getline(row, file, '\t');
+    std::getline(row, newer, '\t');
+    std::getline(row, verdict, '\t');
+    if (verdict == "ok" && (!keep || keep(file)) && ++n % std::max<size_t>(stride, 1) == 0)
+      files.push_back(file);
+  }
+  return files;
 }
 
 } // namespace aasim::test

@@ -506,22 +506,7 @@ TEST(DecisionDifferential, AasimTablesDecideLikeParserBlobs) {
   if (!features || !fs::exists(abi3 / "parser-status.tsv"))
     GTEST_SKIP() << "corpus not found at " << corpusDir() << " (set AASIM_CORPUS)";
   // Every n-th profile 3.0.8 accepts (AASIM_DECISION_STRIDE, default 40).
-  size_t stride = std::getenv("AASIM_DECISION_STRIDE") ? std::strtoul(std::getenv("AASIM_DECISION_STRIDE"), nullptr, 10)
-                                                       : 40;
-  std::ifstream status(abi3 / "parser-status.tsv");
-  std::string line;
-  std::getline(status, line);
-  std::vector<std::string> files;
-  size_t n = 0;
-  while (std::getline(status, line)) {
-    std::stringstream row(line);
-    std::string file, second, verdict;
-    std::getline(row, file, '\t');
-    std::getline(row, second, '\t');
-    std::getline(row, verdict, '\t');
-    if (verdict == "ok" && ++n % std::max<size_t>(stride, 1) == 0)
-      files.push_back(file);
-  }
+  std::vector<std::string> files = test::parserAcceptedFiles(abi3, test::decisionStride());
   ASSERT_FALSE(files.empty());
   std::mt19937 rng(12345);
   size_t events = 0, profiles = 0;

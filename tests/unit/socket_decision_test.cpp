@@ -262,29 +262,15 @@ TEST(UnixSockets, AasimTablesDecideLikeParserBlobsOverTheCorpus) {
   auto all = featureFile("features.all"), v8 = featureFile("features.af_inet");
   if (!all || !v8 || !fs::exists(abi3 / "parser-status.tsv"))
     GTEST_SKIP() << "corpus not found at " << corpusDir() << " (set AASIM_CORPUS)";
-  // Every n-th profile with unix rules that 3.0.8 accepts
-  // (AASIM_DECISION_STRIDE, default 40 as for the other differential).
-  size_t stride = std::getenv("AASIM_DECISION_STRIDE") ? std::strtoul(std::getenv("AASIM_DECISION_STRIDE"), nullptr, 10)
-                                                       : 40;
-  stride = std::max<size_t>(stride / 4, 1);  // fewer profiles have unix rules
-  std::ifstream status(abi3 / "parser-status.tsv");
-  std::string line;
-  std::getline(status, line);
-  std::vector<std::string> files;
-  size_t n = 0;
-  while (std::getline(status, line)) {
-    std::stringstream row(line);
-    std::string file, second, verdict;
-    std::getline(row, file, '\t');
-    std::getline(row, second, '\t');
-    std::getline(row, verdict, '\t');
-    if (verdict != "ok")
-      continue;
+  // Every n-th profile with unix rules that 3.0.8 accepts (a quarter of
+  // AASIM_DECISION_STRIDE: fewer profiles have unix rules).
+  auto hasUnixRules = [&](const std::string &file) {
     std::ifstream in(abi3 / "apparmor.d" / file);
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (text.find("unix") != std::string::npos && ++n % stride == 0)
-      files.push_back(file);
-  }
+    return text.find("unix") != std::string::npos;
+  };
+  std::vector<std::string> files = test::parserAcceptedFiles(abi3, std::max<size_t>(test::decisionStride() / 4, 1),
+                                                             hasUnixRules);
   ASSERT_FALSE(files.empty());
   std::mt19937 rng(4242);
   size_t events = 0, profiles = 0, fineGrained = 0;

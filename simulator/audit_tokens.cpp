@@ -445,6 +445,17 @@ private:
     }
   }
 
+  // What a value state does with anything but its value: `=` before the
+  // value, a line break inside the record, or the end of the state.
+  void equalsLineBreakOrLeave(char c) {
+    if (c == '=')
+      emit(Tok::Equals, p_, 1, "=");
+    else if (c == '\n')
+      ++p_;
+    else
+      state_ = LexState::Initial;
+  }
+
   // After keys whose values may be hex-encoded: `name=2F746D70`.
   void maybeHex() {
     char c = s_[p_];
@@ -454,12 +465,8 @@ private:
     } else if (hex >= 2) {
       emit(Tok::HexString, p_, hex, decodeHex(s_.substr(p_, hex)));
       state_ = LexState::Initial;
-    } else if (c == '=') {
-      emit(Tok::Equals, p_, 1, "=");
-    } else if (c == '\n') {
-      ++p_;
     } else {
-      state_ = LexState::Initial;
+      equalsLineBreakOrLeave(c);
     }
   }
 
@@ -469,12 +476,8 @@ private:
     if (n >= 3) {
       emit(Tok::IpAddr, p_, n, std::string(s_.substr(p_, n)));
       state_ = LexState::Initial;
-    } else if (c == '=') {
-      emit(Tok::Equals, p_, 1, "=");
-    } else if (c == '\n') {
-      ++p_;
     } else {
-      state_ = LexState::Initial;
+      equalsLineBreakOrLeave(c);
     }
   }
 

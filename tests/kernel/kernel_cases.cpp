@@ -22,7 +22,7 @@
 #include "dfa/kernel_dfa.h"
 #include "dfa/policy_blob.h"
 
-#include "../unit/simulator_support.h"
+#include "../unit/automaton_samples.h"
 
 #include <fmt/format.h>
 

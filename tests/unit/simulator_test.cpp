@@ -58,14 +58,7 @@ Loaded load(const std::string &text, const std::optional<std::string> &features 
   return out;
 }
 
-Request op(const std::string &line) {
-  std::string error;
-  auto words = splitWords(line, error);
-  EXPECT_TRUE(words) << error;
-  auto r = parseOperation(*words, error);
-  EXPECT_TRUE(r) << line << ": " << error;
-  return r ? *r : Request(FileRequest{});
-}
+using test::op;
 
 struct Outcome {
   Verdict verdict;

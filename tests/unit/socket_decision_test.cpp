@@ -32,14 +32,7 @@ std::optional<std::string> featureFile(const char *name) {
   return fs::exists(f) ? std::optional(f.string()) : std::nullopt;
 }
 
-Request op(const std::string &line) {
-  std::string error;
-  auto words = splitWords(line, error);
-  EXPECT_TRUE(words) << error;
-  auto r = parseOperation(*words, error);
-  EXPECT_TRUE(r) << line << ": " << error;
-  return r ? *r : Request(FileRequest{});
-}
+using test::op;
 
 // The same policy compiled by apparmor_parser (3.0.8) for the same
 // features, loaded from its blob.

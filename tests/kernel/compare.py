@@ -22,8 +22,9 @@ import re
 import sys
 
 
-def oracle_results(paths):
-    """Trace line -> (as, op, verdict, errno, detail, records)."""
+def oracle_results(paths, load_failures):
+    """Trace line -> (as, op, verdict, errno, detail, records); policy the
+    kernel did not load goes to `load_failures`."""
     out = {}
     for path in paths:
         for line in open(path, errors="replace"):
@@ -33,6 +34,8 @@ def oracle_results(paths):
             if len(f) < 8:
                 continue
             records = [] if f[7] == "-" else f[7].split(" || ")
+            if f[3].startswith("load-blob") and f[4] != "ok":
+                load_failures.append(f"{f[3]}: {f[4]} {f[5]} {f[6]} {f[7]}")
             out[int(f[1])] = (f[2], f[3], f[4], f[5], f[6], records)
     return out
 
@@ -101,7 +104,8 @@ def aasim_answer(event, kind, as_):
 
 def main():
     cases = sys.argv[1]
-    kernel = oracle_results(sys.argv[2:])
+    load_failures = []
+    kernel = oracle_results(sys.argv[2:], load_failures)
     predictions = {}
     rows = [l.rstrip("\n").split("\t") for l in open(f"{cases}/map.tsv")]
     for tag in {r[2] for r in rows}:
@@ -117,7 +121,7 @@ def main():
     blob_agree = blob_total = 0
     shown = 0
     profiles = set()
-    disagreements = []
+    disagreements = [f"the kernel did not load {f}" for f in load_failures]
     for parser_line, aasim_line, tag, trace_line, kind in rows:
         k = kernel.get(int(parser_line))
         if k is None:

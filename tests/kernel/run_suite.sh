@@ -75,13 +75,15 @@ half=${half:-$((total + 1))}
 : > "$out/oracle.1"
 head -n $((half - 1)) "$out/oracle.trace" > "$out/piece.0"
 tail -n +"$half" "$out/oracle.trace" > "$out/piece.1"
-files=()
-for b in "$out"/blobs/*.bin; do files+=(--file "$b"); done
 for i in 0 1; do
   [[ -s $out/piece.$i ]] || continue
+  # Each VM holds only the blobs its piece loads (they sit in the guest's
+  # memory), and has room for them.
+  files=()
+  while read -r blob; do files+=(--file "$out/blobs/$blob"); done < <(awk '/^load-blob/ { print $2 }' "$out/piece.$i")
   # Lines are numbered from the piece's start: shift them back.
   offset=$((i == 0 ? 0 : half - 1))
-  ( "$oracle/run-in-kernel" --ops-only --timeout 3000 "${files[@]}" -- "$out/piece.$i" \
+  ( "$oracle/run-in-kernel" --ops-only --mem 512 --timeout 3000 "${files[@]}" -- "$out/piece.$i" \
       | awk -F'\t' -v OFS='\t' -v o="$offset" '/^#/ { print; next } { $2 += o; print }' > "$out/oracle.$i" ) &
 done
 wait

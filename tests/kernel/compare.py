@@ -52,6 +52,7 @@ def unquote(v):
 RECORD_OPS = {
     "open": {"open", "mknod"},
     "exec": {"exec"},
+    "attach": {"exec"},
     "capability": {"capable"},
     "socket": {"create"},
 }
@@ -70,10 +71,10 @@ def kernel_answer(result, kind):
             break
     label = secure = None
     m = re.search(r"label=(\S+)(?: \((\w+)\))? secure=(\d)", detail)
-    if kind == "exec" and m:
+    if kind in ("exec", "attach") and m:
         label, secure = m.group(1), m.group(3) == "1"
     v = {"allow": "allow", "deny": "deny", "killed": "killed"}.get(verdict, "error:" + errno)
-    if kind == "exec" and verdict == "allow" and "stopped-by=" in detail:
+    if kind in ("exec", "attach") and verdict == "allow" and "stopped-by=" in detail:
         v = "allow"  # the exec itself succeeded; the new program could not map itself
     return v, log, requested, denied, label, secure
 
@@ -84,7 +85,7 @@ def guest_failure(result):
 
 
 def masks_equal(kind, a, b):
-    if kind == "open" or kind == "exec":
+    if kind in ("open", "exec", "attach"):
         return set(a) == set(b)
     return set(a.split()) == set(b.split())
 
@@ -95,7 +96,7 @@ def aasim_answer(event, kind, as_):
     if log == "KILLED":
         verdict = "killed"
     label = secure = None
-    if kind == "exec" and verdict == "allow":
+    if kind in ("exec", "attach") and verdict == "allow":
         t = event.get("transition")
         label = t["target"] if t else event["profile"]
         secure = bool(t and t["scrub"])
@@ -130,7 +131,8 @@ def main():
         if guest_failure(k):
             environment.append(f"{tag}: profile {k[0]}: {k[1]}: {k[3]}")
             continue
-        profiles.add((tag, k[0]))
+        if k[0] != "-":  # an unconfined task: the attachment cases
+            profiles.add((tag, k[0]))
         counts[kind] += 1
         p = predictions[tag].get(int(trace_line))
         ka = kernel_answer(k, kind)

@@ -168,6 +168,23 @@ struct CaseWriter {
   void traceOnly(const std::string &line) { ops.push_back({"", "", line, 0, "", true}); }
 };
 
+// Execs from an unconfined task of what a profile attaches to: the kernel
+// picks the best attachment among every loaded profile.
+void attachmentCases(const LoadedProfile &p, CaseWriter &cw, std::mt19937 &rng) {
+  if (!p.xmatch || p.ns || !p.parentName().empty())
+    return;
+  size_t n = 0;
+  for (const auto &path : test::sampleAccepted(*p.xmatch, dfa::KernelDfa::kStart, rng, 3)) {
+    if (n >= 2 || !usablePath(path) || !cw.paths.claim(path))
+      continue;
+    ++n;
+    long pid = cw.nextPid++;
+    cw.ops.push_back({"", "setup-rm " + path, "", 0, "", false, true});
+    cw.pair("-", fmt::format("exec {}", path), fmt::format("start {}", path), pid, "attach");
+    cw.ops.push_back({"", "setup-rm " + path, "", 0, "", false, true});
+  }
+}
+
 void profileCases(const LoadedProfile &p, CaseWriter &cw, std::mt19937 &rng, const Options &o) {
   // The oracle enters the profile by its name; aasim starts a task in it.
   // The oracle enters profiles of the root namespace by name.
@@ -192,6 +209,14 @@ void profileCases(const LoadedProfile &p, CaseWriter &cw, std::mt19937 &rng, con
     seen.insert(path);
     ++opens;
     const char *mode = kOpenModes[rng() % std::size(kOpenModes)];
+    if (rng() % 5 == 0) {
+      // Another user's file (the owner half of the rules): read only, so
+      // that DAC lets root through without asking a capability.
+      cw.ops.push_back({"", "setup-rm " + path, "", 0, "", false, true});
+      cw.ops.push_back({"", "setup-chown " + path + " 1000:1000", "", 0, "", false, true});
+      cw.pair(name, fmt::format("open {} r", path), fmt::format("open {} r other", path), pid, "open");
+      continue;
+    }
     cw.fresh(name, path, fmt::format("open {} {}", path, mode), fmt::format("open {} {}", path, mode), pid, "open");
   }
   // Execs: of what the profile may execute, and of some it may not. Each
@@ -254,6 +279,8 @@ int run(const Options &o) {
       ++profiles;
       profileCases(p, cw, rng, o);
     }
+    for (const auto &p : policy.profiles())
+      attachmentCases(p, cw, rng);
     // aasim's trace: every operation once.
     std::ofstream trace(o.out + "/" + tag + ".trace");
     trace << "#aasim-trace 1\n";
@@ -279,7 +306,7 @@ int run(const Options &o) {
         if (op.setupOnly)
           w.oracleOnly(op.oracle);
         else if (!op.traceOnly) {
-          w.oracleOnly(fmt::format("as {} {}", op.as, op.oracle));
+          w.oracleOnly(op.as == "-" ? op.oracle : fmt::format("as {} {}", op.as, op.oracle));
           oracleLines.back().push_back(w.oracleLine);
         }
       }

@@ -69,6 +69,8 @@ void printUsage(std::FILE *to) {
              "  --message-format=aasim|apparmor\n"
              "                          diagnostics with source line and caret (default), or worded\n"
              "                          exactly as apparmor_parser words them (first error only)\n"
+             "  --language=6.0|3.0      read and compile policy as apparmor_parser 6.0 does (default)\n"
+             "                          or as 3.0.8 (Debian 12's) does\n"
              "  --max-states=N          give up on an automaton past N states (default 2000000)\n"
              "  -S, --stdout            compile: write the binary policy to standard output\n"
              "  -o FILE, --ofile=FILE   compile: write the binary policy to FILE\n"
@@ -272,6 +274,22 @@ bool parseArgs(int argc, char **argv, CommandLine &cl) {
         cl.format = MessageFormat::Apparmor;
       else {
         fmt::print(stderr, "aasim: unknown message format '{}' (aasim, apparmor)\n", v);
+        return false;
+      }
+    } else if ((r = value("language", "", v))) {
+      // Whose language and encodings: apparmor_parser 6.0 (default) or
+      // 3.0.8, Debian 12's (e.g. `#` after a variable's values is a
+      // comment in 6.0 and more values in 3.0.8).
+      if (r < 0)
+        return false;
+      if (v == "3.0") {
+        cl.options.dialect = aasim::frontend::Dialect::V3_0;
+        cl.compile.version = aasim::dfa::LanguageVersion::V3_0;
+      } else if (v == "6.0") {
+        cl.options.dialect = aasim::frontend::Dialect::V6_0;
+        cl.compile.version = aasim::dfa::LanguageVersion::V6_0;
+      } else {
+        fmt::print(stderr, "aasim: unknown language '{}' (3.0, 6.0)\n", v);
         return false;
       }
     } else if ((r = value("max-states", "", v))) {

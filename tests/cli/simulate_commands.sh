@@ -82,6 +82,13 @@ PY
 "$aasim" replay --lines "${features[@]}" -b "$ex" "$policy" --trace "$ex/webserver.trace" 2> /dev/null \
   | grep -q '^ALLOW line 7 pid 100 webserver open /srv/www/index.html' || fail "--lines"
 
+# --language=3.0 reads policy as Debian 12's apparmor_parser 3.0.8 does:
+# `#` after a variable's values is more values there, a comment in 6.0.
+printf '@{v}=a  # b\nprofile t { /t/@{v} r, }\n' > "$tmp/lang.sd"
+[[ $(status "$aasim" query --language=3.0 "$tmp/lang.sd" -- t open /t/b r) == 0 ]] || fail "3.0: # is a value"
+[[ $(status "$aasim" query "$tmp/lang.sd" -- t open /t/b r) == 1 ]] || fail "6.0: # starts a comment"
+[[ $(status "$aasim" query --language=4.2 "$tmp/lang.sd" -- t open /t/a r) == 2 ]] || fail "unknown language"
+
 # Unix sockets by address on a kernel with network/af_unix.
 unix_features="${AASIM_CORPUS:-$src/../shared/corpus}/parser-tests/features_files/features.all"
 if [[ -f $unix_features ]]; then

@@ -38,14 +38,15 @@ if [[ ! -s $out/features ]]; then
 fi
 
 # Every n-th file 3.0.8 accepts, compiled by apparmor_parser and by aasim
-# for that feature set (two at a time).
+# for that feature set (two at a time), aasim reading 3.0.8's language:
+# the kernel's userspace on Debian 12 is apparmor_parser 3.0.8.
 awk -F'\t' -v s="$stride" 'NR > 1 && $3 == "ok" && ++n % s == 0 { print $1 }' "$abi3/parser-status.tsv" > "$out/files"
 compile_one() {
   local file=$1 tag
   tag=$(echo "$file" | tr '/' '_')
   apparmor_parser -Q -S -M "$out/features" -b "$abi3/base" "$abi3/apparmor.d/$file" \
     > "$out/blobs/$tag.parser.bin" 2> /dev/null || { rm -f "$out/blobs/$tag.parser.bin"; return 0; }
-  "$aasim" compile -M "$out/features" -b "$abi3/base" -o "$out/blobs/$tag.aasim.bin" "$abi3/apparmor.d/$file" \
+  "$aasim" compile --language=3.0 -M "$out/features" -b "$abi3/base" -o "$out/blobs/$tag.aasim.bin" "$abi3/apparmor.d/$file" \
     > /dev/null 2> "$out/blobs/$tag.aasim.err" || rm -f "$out/blobs/$tag.aasim.bin"
 }
 export -f compile_one
@@ -90,7 +91,7 @@ wait
 
 # aasim's predictions: each case replayed from its source.
 while read -r tag file; do
-  "$aasim" replay --json -M "$out/features" -b "$abi3/base" "$abi3/apparmor.d/$file" --trace "$out/$tag.trace" \
+  "$aasim" replay --json --language=3.0 -M "$out/features" -b "$abi3/base" "$abi3/apparmor.d/$file" --trace "$out/$tag.trace" \
     > "$out/$tag.json" 2> "$out/$tag.replay.err" || true
 done < "$out/sources"
 

@@ -84,7 +84,8 @@ bool usablePath(const std::string &p) {
 // driver): never removed or replaced.
 bool guestNeeds(const std::string &p) {
   for (const char *keep : {"/init", "/oracle", "/bin/busybox", "/bin/sh", "/bin/awk", "/bin/cut", "/bin/poweroff",
-                           "/bin/echo", "/bin/cat", "/bin/stty", "/bin/tr", "/bin/base64", "/bin/mount", "/etc/apparmor"})
+                           "/bin/echo", "/bin/cat", "/bin/stty", "/bin/tr", "/bin/base64", "/bin/mount", "/etc/apparmor",
+                           "/sbin/apparmor_parser", "/sbin/aa-features-abi"})
     if (p.rfind(keep, 0) == 0 && (p.size() == std::strlen(keep) || p[std::strlen(keep)] == '/' ||
                                    std::string_view(keep) == "/etc/apparmor"))
       return true;
@@ -96,6 +97,9 @@ bool guestNeeds(const std::string &p) {
 // ENOTDIR, not by AppArmor). The guest's /bin holds busybox's applets.
 class GuestPaths {
 public:
+  // Files the guest's image holds besides busybox's applets.
+  GuestPaths() : files_{"/init", "/etc/passwd", "/sbin/apparmor_parser", "/sbin/aa-features-abi"} {}
+
   bool claim(const std::string &p) {
     if (dirs_.count(p) || guestNeeds(p))
       return false;

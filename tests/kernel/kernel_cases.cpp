@@ -1,13 +1,14 @@
 // Kernel-executable cases from compiled profiles: for each profile of each
 // binary policy file, operations drawn from its own automata (paths its
 // rules grant, near misses of them, paths it does not name), execs of
-// what it may execute, capabilities and sockets. Writes them twice, in the
-// kernel oracle's trace format (../shared/tools/kernel-oracle) and in
-// aasim's synthetic format (docs/traces.md), with a map from one to the
-// other, so that tests/kernel/compare.py can put the kernel's verdicts
-// and aasim's prediction side by side.
+// what it may execute, attachment from unconfined, capabilities and
+// sockets. Writes them twice, in the kernel oracle's trace format
+// (../shared/tools/kernel-oracle) and in aasim's synthetic format
+// (docs/traces.md), with a map from one to the other, so that
+// tests/kernel/compare.py can put the kernel's verdicts and aasim's
+// prediction side by side.
 //
-//   aasim_kernel_cases --out DIR [--seed N] [--files-per-op N] LIST
+//   aasim_kernel_cases --out DIR [--seed N] [--opens N] [--execs N] LIST
 //
 // LIST has one line per case: TAG, the policy the kernel loads first
 // (apparmor_parser's blob), and optionally aasim's blob of the same
@@ -30,7 +31,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
-#include <iostream>
 #include <random>
 #include <set>
 #include <sstream>

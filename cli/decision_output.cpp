@@ -112,6 +112,20 @@ std::string ruleText(const frontend::SourceManager &sm, const dfa::RuleOrigin &o
   return b == std::string_view::npos ? o.text : std::string(line.substr(b, e - b + 1));
 }
 
+// What follows the request on a line: the transition, the info and what
+// a record said, each after a blank.
+void appendResult(std::string &out, const Decision &d, const EventContext &ctx) {
+  auto to = std::back_inserter(out);
+  if (d.transition)
+    fmt::format_to(to, " -> {} [{}{}{}]", d.transition->target, d.transition->mode,
+                   d.transition->scrub ? ", scrub" : "", d.transition->fallback ? ", fallback" : "");
+  if (!d.info.empty())
+    fmt::format_to(to, " info=\"{}\"", d.info);
+  if (ctx.recorded)
+    fmt::format_to(to, " recorded {}{}", *ctx.recorded,
+                   ctx.agrees ? (*ctx.agrees ? " (agrees)" : " (DISAGREES)") : "");
+}
+
 } // namespace
 
 std::string decisionText(const frontend::SourceManager &sm, const Request &request, const Decision &d,
@@ -143,16 +157,9 @@ void appendDecisionText(std::string &out, const frontend::SourceManager &sm, con
   std::string requested = policyMaskString(request, d.requested);
   if (!requested.empty())
     out.append(" "sv).append(requested);
-  auto to = std::back_inserter(out);
-  if (d.transition)
-    fmt::format_to(to, " -> {} [{}{}{}]", d.transition->target, d.transition->mode,
-                   d.transition->scrub ? ", scrub" : "", d.transition->fallback ? ", fallback" : "");
-  if (!d.info.empty())
-    fmt::format_to(to, " info=\"{}\"", d.info);
-  if (ctx.recorded)
-    fmt::format_to(to, " recorded {}{}", *ctx.recorded,
-                   ctx.agrees ? (*ctx.agrees ? " (agrees)" : " (DISAGREES)") : "");
+  appendResult(out, d, ctx);
   out.push_back('\n');
+  auto to = std::back_inserter(out);
   if (withRules)
     for (const auto &r : d.rules)
       fmt::format_to(to, "  {} {}: {}\n", r.denies ? "deny by" : "granted by", describeLocation(sm, r.origin.loc),
@@ -169,17 +176,9 @@ ReplayTable::Row decisionRow(const Request &request, const Decision &d, const Ev
   row[5] = d.operation;
   row[6] = showName(requestName(request));
   row[7] = policyMaskString(request, d.requested);
-  std::vector<std::string> result;
-  if (d.transition)
-    result.push_back(fmt::format("-> {} [{}{}{}]", d.transition->target, d.transition->mode,
-                                 d.transition->scrub ? ", scrub" : "", d.transition->fallback ? ", fallback" : ""));
-  if (!d.info.empty())
-    result.push_back(fmt::format("info=\"{}\"", d.info));
-  if (ctx.recorded)
-    result.push_back(fmt::format("recorded {}{}", *ctx.recorded,
-                                 ctx.agrees ? (*ctx.agrees ? " (agrees)" : " (DISAGREES)") : ""));
-  for (const auto &part : result)
-    row[8] += (row[8].empty() ? "" : " ") + part;
+  appendResult(row[8], d, ctx);
+  if (!row[8].empty())
+    row[8].erase(0, 1);  // the column needs no leading blank
   return row;
 }
 

@@ -226,11 +226,8 @@ private:
 
   void decideOne(const LoadedProfile &p, const NetworkRequest &r, Decision &d) {
     // Policy for kernels with network/af_unix mediates unix sockets by
-    // address and peer; its sub-marker is the unix family after class 4
-    // (3.0.8 writes an ASCII '4' for the class).
-    constexpr std::string_view kUnixMarker("\x04\x00" "1", 3), kUnixMarker308("4\x00" "1", 3);
-    if (r.family == kAfUnix && p.policydb &&
-        (p.policydb->accept[p.policydb->walk(kUnixMarker)] || p.policydb->accept[p.policydb->walk(kUnixMarker308)]))
+    // address and peer.
+    if (r.family == kAfUnix && p.unixByAddress)
       return decideUnix(p, r, d);
     uint32_t start = p.classStart(kClassNet);
     if (!start)
@@ -276,9 +273,9 @@ private:
   // (an abstract name with its leading NUL) then a NUL; an unnamed socket
   // is the byte 1. Binding with no address (autobind) matches no bytes.
   static std::string unixAddress(const std::string &address, bool bind) {
-    if (address.empty() || address == "auto")
-      return bind ? std::string(1, '\0') : std::string("\x01\0", 2);
-    if (address == "none")
+    if (bind && (address.empty() || address == "auto"))
+      return std::string(1, '\0');
+    if (address.empty() || address == "auto" || address == "none")
       return std::string("\x01\0", 2);
     if (address[0] == '@')
       return '\0' + address.substr(1) + '\0';
@@ -357,12 +354,10 @@ private:
   static std::optional<std::string> inetAddress(const std::string &text) {
     if (text.empty() || text == "none")
       return std::string(1, '\0');
-    unsigned char bytes[16];
-    if (inet_pton(AF_INET, text.c_str(), bytes) == 1)
-      return '\x01' + std::string(reinterpret_cast<char *>(bytes), 4);
-    if (inet_pton(AF_INET6, text.c_str(), bytes) == 1)
-      return '\x02' + std::string(reinterpret_cast<char *>(bytes), 16);
-    return std::nullopt;
+    auto bytes = ipAddressBytes(text);
+    if (!bytes)
+      return std::nullopt;
+    return static_cast<char>(bytes->size() == 4 ? 1 : 2) + *bytes;
   }
 
   // Fine-grained inet mediation (network_v8/af_inet, language-6.0.md
@@ -587,6 +582,15 @@ const char *logKindName(LogKind k) {
   case LogKind::Killed: return "KILLED";
   }
   return "none";
+}
+
+std::optional<std::string> ipAddressBytes(const std::string &text) {
+  unsigned char bytes[16];
+  if (inet_pton(AF_INET, text.c_str(), bytes) == 1)
+    return std::string(reinterpret_cast<char *>(bytes), 4);
+  if (inet_pton(AF_INET6, text.c_str(), bytes) == 1)
+    return std::string(reinterpret_cast<char *>(bytes), 16);
+  return std::nullopt;
 }
 
 unsigned signalFromLinux(unsigned sig) {

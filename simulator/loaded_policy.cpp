@@ -52,6 +52,13 @@ LoadedProfile loadProfile(const dfa::BlobProfile &r) {
   if (r.xattrs)
     p.xattrs = *r.xattrs;
   p.policydb = r.policydb;
+  if (p.policydb) {
+    // The sub-marker: the unix family after class 4 (3.0.8 writes an
+    // ASCII '4' for the class).
+    constexpr std::string_view kUnixMarker("\x04\x00" "1", 3), kUnixMarker308("4\x00" "1", 3);
+    p.unixByAddress = p.policydb->accept[p.policydb->walk(kUnixMarker)] != 0 ||
+                      p.policydb->accept[p.policydb->walk(kUnixMarker308)] != 0;
+  }
   p.file = r.file;
   p.xtable = r.xtable;
   p.netAllowedAf = r.netAllowedAf;

@@ -47,6 +47,9 @@ struct LoadedProfile {
   uint32_t xmatchLen = 0;
   std::vector<std::string> xattrs;
   std::optional<dfa::KernelDfa> policydb;
+  /// The policy mediates unix sockets by address and peer: it was compiled
+  /// for a kernel with network/af_unix (its unix sub-marker is set).
+  bool unixByAddress = false;
   std::optional<dfa::KernelDfa> file;
   std::vector<std::string> xtable;  // slot i: nibble i + 4; ":ns\0name" for namespaced targets
   std::optional<std::vector<dfa::BlobNetFamily>> netAllowedAf;

@@ -9,8 +9,6 @@
 
 #include <fmt/format.h>
 
-#include <arpa/inet.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
@@ -150,11 +148,6 @@ bool keyValues(const std::vector<std::string> &words, size_t from, std::map<std:
   return true;
 }
 
-bool validIp(const std::string &text) {
-  unsigned char bytes[16];
-  return inet_pton(AF_INET, text.c_str(), bytes) == 1 || inet_pton(AF_INET6, text.c_str(), bytes) == 1;
-}
-
 // network OPERATION FAMILY TYPE [PROTOCOL] [KEY=VALUE]... (or socket ...):
 // the keys name the socket's ends for fine-grained mediation
 // (docs/traces.md).
@@ -197,7 +190,7 @@ std::optional<Request> networkOperation(const std::vector<std::string> &words, s
   const bool inet = n.family == 2 || n.family == 10;
   for (const auto &[key, value] : kv) {
     if (key == "addr" || key == "ip" || key == "peer_addr" || key == "peer_ip") {
-      if (inet && value != "none" && !validIp(value)) {
+      if (inet && value != "none" && !ipAddressBytes(value)) {
         error = fmt::format("{}= takes an IP address for family {}, found '{}'", key, words[at], value);
         return std::nullopt;
       }

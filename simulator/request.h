@@ -129,6 +129,10 @@ using Request = std::variant<FileRequest, LinkRequest, RenameRequest, ExecReques
 /// are, SIGRTMIN+n (34+n) -> 128+n, anything else unknown (0).
 unsigned signalFromLinux(unsigned linuxSignal);
 
+/// An IPv4 (4 bytes) or IPv6 (16 bytes) address in network order; nullopt
+/// when `text` is neither.
+std::optional<std::string> ipAddressBytes(const std::string &text);
+
 /// The rule class name of a request ("file", "capability", ...).
 const char *requestClass(const Request &r);
 

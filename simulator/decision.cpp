@@ -542,28 +542,40 @@ private:
     policyCheck(p, s, r.mask, query, d);
   }
 
-  // domain.c's change_hat: the hat must exist among the children of the
-  // task's profile (its parent's, from a hat) and be a hat; complain mode
-  // goes on in a learning hat.
+  // domain.c's change_hat (6.1): the hat must exist among the children of
+  // the task's profile (its parent's, from a hat) and be a hat; a profile
+  // in complain mode goes on in a learning hat instead. change_hat probes:
+  // a failure with one hat named is not logged in enforce mode (the error
+  // says why: ENOENT when the task's profile has children, ECHILD when it
+  // has none, EPERM for a child that is not a hat).
   void decideOne(const LoadedProfile &p, const ChangeHatRequest &r, Decision &d) {
     std::string base = p.hat ? std::string(p.parentName()) : p.name;
     std::string target = base + "//" + r.hat;
     const LoadedProfile *hat = policy_.find(target, p.ns);
     const LoadedProfile *root = policy_.find(base, p.ns);
-    bool complain = root && root->mode == ProfileMode::Complain;
     if (hat && hat->hat) {
       d.transition = Transition{"change_hat", target, false, false};
       return;
     }
-    d.info = hat ? "target not hat" : "hat not found";
-    d.error = hat ? EPERM : ENOENT;
-    if (!hat && complain) {
+    if (!hat && root && root->mode == ProfileMode::Complain) {
+      d.info = "hat not found";
+      d.error = ENOENT;
       d.log = LogKind::Allowed;
       d.transition = Transition{"learning", base + "//null-" + r.hat, false, false};
       return;
     }
+    if (hat) {
+      d.info = "target not hat";
+      d.error = EPERM;
+    } else if (!policy_.children(p).empty()) {
+      d.info = "hat not found";
+      d.error = ENOENT;
+    } else {
+      d.info = "no hats defined";
+      d.error = ECHILD;
+    }
     d.verdict = Verdict::Deny;
-    d.log = LogKind::Denied;
+    d.log = p.mode == ProfileMode::Complain ? LogKind::Allowed : LogKind::None;
   }
 
   const LoadedPolicy &policy_;

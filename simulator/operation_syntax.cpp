@@ -159,13 +159,18 @@ std::optional<Request> networkOperation(const std::vector<std::string> &words, s
     return std::nullopt;
   }
   NetworkRequest n;
-  n.operation = create ? "create" : words[1];
-  auto it = netOperations().find(n.operation);
+  auto it = netOperations().find(create ? "create" : words[1]);
   if (it == netOperations().end()) {
-    error = fmt::format("unknown network operation '{}'", n.operation);
+    error = fmt::format("unknown network operation '{}'", words[1]);
     return std::nullopt;
   }
   n.mask = it->second;
+  // The operation as the kernel's record names it (6.1's OP_* strings).
+  static const std::map<std::string_view, std::string_view> kRecordNames = {
+      {"send", "sendmsg"}, {"receive", "recvmsg"}, {"shutdown", "socket_shutdown"},
+      {"getopt", "getsockopt"}, {"setopt", "setsockopt"}};
+  auto named = kRecordNames.find(it->first);
+  n.operation = named == kRecordNames.end() ? std::string(it->first) : std::string(named->second);
   auto fam = number(words[at]) ? number(words[at]) : dfa::networkFamilyNumber(words[at]);
   auto type = number(words[at + 1]) ? number(words[at + 1]) : dfa::socketTypeNumber(words[at + 1]);
   if (!fam || !type) {

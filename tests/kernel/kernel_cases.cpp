@@ -24,6 +24,7 @@
 #include "dfa/policy_blob.h"
 
 #include "../unit/automaton_samples.h"
+#include "case_support.h"
 
 #include <fmt/format.h>
 
@@ -41,6 +42,8 @@ namespace {
 
 using namespace aasim;
 using namespace aasim::simulator;
+using aasim::test::readFile;
+using aasim::test::usablePath;
 
 struct Options {
   std::string out;
@@ -48,37 +51,6 @@ struct Options {
   size_t opensPerProfile = 40, execsPerProfile = 8;
   std::string list;
 };
-
-std::string readFile(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// Paths the guest can hold and both trace formats can carry as one word:
-// absolute, plain characters, no empty, `.` or `..` components, not in the
-// kernel's own file systems (the oracle leaves /proc, /sys, /dev alone).
-bool usablePath(const std::string &p) {
-  if (p.size() < 2 || p[0] != '/' || p.size() > 200 || p.back() == '/')
-    return false;
-  for (unsigned char c : p)
-    if (!(std::isalnum(c) || std::string_view("/._-+@:,=~").find(static_cast<char>(c)) != std::string_view::npos))
-      return false;
-  if (p.find("//") != std::string::npos || p.find("/./") != std::string::npos || p.find("/../") != std::string::npos ||
-      p.ends_with("/.") || p.ends_with("/.."))
-    return false;
-  for (const char *kernelFs : {"/proc", "/sys", "/dev"})
-    if (p == kernelFs || p.rfind(std::string(kernelFs) + "/", 0) == 0)
-      return false;
-  size_t component = 0;
-  for (char c : p) {
-    component = c == '/' ? 0 : component + 1;
-    if (component > 60)
-      return false;
-  }
-  return true;
-}
 
 // What the guest itself needs to the end of the run (its init and the
 // driver): never removed or replaced.

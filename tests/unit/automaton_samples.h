@@ -13,8 +13,11 @@ namespace aasim::test {
 
 /// Strings the automaton accepts from `start`, by random walks (the
 /// profile's own rules), and near misses of them: one byte changed, one
-/// component more, the last byte dropped.
-inline std::vector<std::string> sampleAccepted(const dfa::KernelDfa &t, uint32_t start, std::mt19937 &rng, size_t n) {
+/// component more, the last byte dropped. With `printable`, a walk takes
+/// a visible ASCII byte nine times in ten where it may: names (labels,
+/// dbus strings) that traces can carry.
+inline std::vector<std::string> sampleAccepted(const dfa::KernelDfa &t, uint32_t start, std::mt19937 &rng, size_t n,
+                                               bool printable = false) {
   std::vector<std::string> out;
   for (size_t k = 0; k < n * 20 && out.size() < n; ++k) {
     std::string s;
@@ -30,6 +33,14 @@ inline std::vector<std::string> sampleAccepted(const dfa::KernelDfa &t, uint32_t
         live.push_back(0);  // past the class byte, NUL separates a string's parts
       if (live.empty())
         break;
+      if (printable && std::uniform_int_distribution<int>(0, 9)(rng) != 0) {
+        std::vector<uint8_t> visible;
+        for (uint8_t b : live)
+          if (b > ' ' && b < 127)
+            visible.push_back(b);
+        if (!visible.empty())
+          live.swap(visible);
+      }
       uint8_t b = live[std::uniform_int_distribution<size_t>(0, live.size() - 1)(rng)];
       s += static_cast<char>(b);
       state = t.step(state, b);

@@ -340,7 +340,7 @@ TEST(Decision, PolicyClasses) {
 }
 
 TEST(Decision, ChangeHat) {
-  auto l = load("profile t { ^a { /a r, } ^b { } profile kid { } }\nprofile c flags=(complain) { }\n");
+  auto l = load("profile t { ^a { /a r, } ^b { } profile kid { } }\nprofile c flags=(complain) { }\nprofile n { }\n");
   ASSERT_TRUE(l.error.empty()) << l.error;
   Decision a = decide(l.policy, "t", op("change_hat a"));
   EXPECT_EQ(a.verdict, Verdict::Allow);
@@ -352,7 +352,17 @@ TEST(Decision, ChangeHat) {
   Decision missing = decide(l.policy, "t", op("change_hat zz"));
   EXPECT_EQ(missing.verdict, Verdict::Deny);
   EXPECT_EQ(missing.info, "hat not found");
-  EXPECT_EQ(decide(l.policy, "t", op("change_hat kid")).info, "target not hat");
+  EXPECT_EQ(missing.error, ENOENT);
+  // change_hat probes: a missing hat is not logged in enforce mode (the
+  // kernel's domain.c; tests/kernel/ checks it against the kernel).
+  EXPECT_EQ(missing.log, LogKind::None);
+  Decision notHat = decide(l.policy, "t", op("change_hat kid"));
+  EXPECT_EQ(notHat.info, "target not hat");
+  EXPECT_EQ(notHat.error, EPERM);
+  Decision childless = decide(l.policy, "n", op("change_hat zz"));
+  EXPECT_EQ(childless.verdict, Verdict::Deny);
+  EXPECT_EQ(childless.info, "no hats defined");
+  EXPECT_EQ(childless.error, ECHILD);
   Decision learn = decide(l.policy, "c", op("change_hat zz"));
   EXPECT_EQ(learn.verdict, Verdict::Allow);
   EXPECT_EQ(learn.log, LogKind::Allowed);

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Kernel in the loop, with aasim's own guest driver: the operations the
+# kernel oracle lacks (signals and ptrace between confined tasks,
+# change_hat, pivot_root, socket operations on loopback and unix
+# addresses, a non-root user's opens, dbus-daemon's label queries), drawn
+# from corpus profiles, run by Debian's 6.1 kernel under QEMU
+# (tests/kernel/run_guest.sh) and predicted by `aasim replay`; and the same
+# under aasim's own compiled blobs.
+#
+#   tests/kernel/run_guest_suite.sh AASIM CASES_TOOL GUEST_DRIVER [CORPUS] [STRIDE] [OUT]
+#
+# STRIDE: every n-th roddhjav/abi3 file that apparmor_parser 3.0.8 accepts
+# (default $AASIM_KERNEL_STRIDE, else 6). Policy is compiled for the
+# kernel's features plus dbus (which Debian's kernel does not list: its
+# rules would be dropped; the query interface answers them all the same).
+# Exit 77 (skip) when QEMU or the oracle is missing, 1 on any disagreement.
+set -euo pipefail
+aasim=$(realpath "$1")
+cases_tool=$(realpath "$2")
+guest_driver=$(realpath "$3")
+corpus=$(realpath -m "${AASIM_CORPUS:-${4:-$(dirname "$0")/../../../shared/corpus}}")
+stride=${5:-${AASIM_KERNEL_STRIDE:-6}}
+out=${6:-$(mktemp -d /tmp/aasim-guest.XXXXXX)}
+here=$(cd "$(dirname "$0")" && pwd)
+started=$(date +%s)
+# shellcheck source=suite_common.sh
+source "$here/suite_common.sh"
+features=$out/features.dbus
+{ cat "$out/features"; printf 'dbus {mask {acquire send receive\n}\n}\n'; } > "$features"
+compile_selected "$features"
+# aasim's own profiles (tests/kernel/fixtures/): hats, complain mode, audit
+# and audit deny rules, which the corpus profiles lack.
+for fixture in "$here"/fixtures/*.sd; do
+  tag=fixture_$(basename "$fixture" .sd)
+  apparmor_parser -Q -S -M "$features" "$fixture" > "$out/blobs/$tag.parser.bin"
+  "$aasim" compile --language=3.0 -M "$features" -o "$out/blobs/$tag.aasim.bin" "$fixture"
+  echo "$tag $out/blobs/$tag.parser.bin $out/blobs/$tag.aasim.bin" >> "$out/list"
+  echo "$tag $fixture" >> "$out/sources"
+done
+"$cases_tool" --out "$out" --opens "${AASIM_KERNEL_OPENS:-10}" "$out/list"
+
+# Each case's peer profiles, by both compilers.
+while read -r tag file; do
+  [[ -f $out/$tag.peers.sd ]] || continue
+  apparmor_parser -Q -S -M "$features" "$out/$tag.peers.sd" > "$out/blobs/$tag.peers.parser.bin"
+  "$aasim" compile --language=3.0 -M "$features" -o "$out/blobs/$tag.peers.aasim.bin" "$out/$tag.peers.sd"
+done < "$out/sources"
+
+# The kernel: the trace in two pieces, one VM per core, cut after an
+# unload-all (each run of a case loads what it needs).
+total=$(wc -l < "$out/guest.trace")
+half=$(awk -v h=$((total / 2)) '/^unload-all/ && NR > h { print NR + 1; exit }' "$out/guest.trace")
+half=${half:-$((total + 1))}
+head -n $((half - 1)) "$out/guest.trace" > "$out/gpiece.0"
+tail -n +"$half" "$out/guest.trace" > "$out/gpiece.1"
+for i in 0 1; do
+  : > "$out/guest.$i"
+  [[ -s $out/gpiece.$i ]] || continue
+  blobs=()
+  while read -r blob; do blobs+=("$out/blobs/$blob"); done < <(awk '/^load-blob/ { print $2 }' "$out/gpiece.$i")
+  offset=$((i == 0 ? 0 : half - 1))
+  ( if "$here/run_guest.sh" "$guest_driver" "$out/gpiece.$i" "$out/graw.$i" "${blobs[@]}"; then
+      awk -F'\t' -v OFS='\t' -v o="$offset" '/^#/ { print; next } { $1 += o; print }' "$out/graw.$i" > "$out/guest.$i"
+    fi ) &
+done
+wait
+
+# aasim's predictions: each case replayed from its source and its peers.
+while read -r tag file; do
+  [[ -f $out/$tag.guest.trace ]] || continue
+  [[ $file == /* ]] || file=$abi3/apparmor.d/$file
+  peers=()
+  [[ -f $out/$tag.peers.sd ]] && peers=("$out/$tag.peers.sd")
+  "$aasim" replay --json --language=3.0 -M "$features" -b "$abi3/base" "$file" "${peers[@]}" \
+    --trace "$out/$tag.guest.trace" > "$out/$tag.guest.json" 2> "$out/$tag.guest.err" || true
+done < "$out/sources"
+
+status=0
+python3 "$here/compare_guest.py" "$out" "$out/guest.0" "$out/guest.1" || status=1
+echo "aasim refused $refused of the files apparmor_parser compiled (no aasim blob for them)"
+echo "guest kernel suite: $(($(date +%s) - started)) s; cases in $out"
+exit $status

@@ -1,0 +1,58 @@
+# Shared by the kernel suites (run_suite.sh: the kernel oracle's driver;
+# run_guest_suite.sh: aasim's own guest driver). Sourced, with aasim,
+# corpus, stride and out set. Exits 77 (skip) when the VM cannot run.
+oracle=${KERNEL_ORACLE:-$(realpath -m "$corpus/../tools/kernel-oracle")}
+abi3=$corpus/profiles/roddhjav/abi3
+if ! command -v qemu-system-x86_64 > /dev/null || [[ ! -x $oracle/run-in-kernel ]]; then
+  echo "skipped: needs qemu-system-x86 and $oracle/run-in-kernel (see its README)"
+  exit 77
+fi
+if [[ ! -f $abi3/parser-status.tsv ]]; then
+  echo "skipped: no corpus at $corpus (set AASIM_CORPUS)"
+  exit 77
+fi
+mkdir -p "$out/blobs"
+
+# The kernel's own feature set, as the oracle's guest reports it.
+# Its first run fetches Debian's kernel package (apt-get download): a
+# machine that cannot boot the VM skips the suite and says why.
+if [[ ! -s $out/features ]] && ! "$oracle/run-in-kernel" --dump-features "$out/features" -- /dev/null > "$out/boot.log" 2>&1; then
+  echo "skipped: the kernel oracle could not boot its VM:"
+  tail -5 "$out/boot.log"
+  exit 77
+fi
+
+# compile_selected FEATURES: every n-th file 3.0.8 accepts, compiled by
+# apparmor_parser and by aasim for FEATURES (two at a time), aasim
+# reading 3.0.8's language: the kernel's userspace on Debian 12 is
+# apparmor_parser 3.0.8. Writes $out/list (TAG PARSER_BLOB [AASIM_BLOB])
+# and $out/sources (TAG FILE); sets `refused`.
+compile_selected() {
+  features=$1
+  awk -F'\t' -v s="$stride" 'NR > 1 && $3 == "ok" && ++n % s == 0 { print $1 }' "$abi3/parser-status.tsv" > "$out/files"
+  compile_one() {
+    local file=$1 tag
+    tag=$(echo "$file" | tr '/' '_')
+    apparmor_parser -Q -S -M "$features" -b "$abi3/base" "$abi3/apparmor.d/$file" \
+      > "$out/blobs/$tag.parser.bin" 2> /dev/null || { rm -f "$out/blobs/$tag.parser.bin"; return 0; }
+    "$aasim" compile --language=3.0 -M "$features" -b "$abi3/base" -o "$out/blobs/$tag.aasim.bin" "$abi3/apparmor.d/$file" \
+      > /dev/null 2> "$out/blobs/$tag.aasim.err" || rm -f "$out/blobs/$tag.aasim.bin"
+  }
+  export -f compile_one
+  export aasim out abi3 features
+  xargs -P 2 -I{} bash -c 'compile_one "$@"' _ {} < "$out/files"
+  : > "$out/list"
+  : > "$out/sources"
+  refused=0
+  while read -r file; do
+    tag=$(echo "$file" | tr '/' '_')
+    [[ -f $out/blobs/$tag.parser.bin ]] || continue
+    if [[ -f $out/blobs/$tag.aasim.bin ]]; then
+      echo "$tag $out/blobs/$tag.parser.bin $out/blobs/$tag.aasim.bin" >> "$out/list"
+    else
+      refused=$((refused + 1))
+      echo "$tag $out/blobs/$tag.parser.bin" >> "$out/list"
+    fi
+    echo "$tag $file" >> "$out/sources"
+  done < "$out/files"
+}

@@ -434,6 +434,31 @@ private:
     policyCheck(p, s, request, std::string{static_cast<char>(kClassLabel), static_cast<char>(kClassPtrace)} + peer, d);
   }
 
+  // What the kernel matches of a mount(2) call: its mount hook sends each
+  // kind of mount to its own check (6.1's apparmor_sb_mount), which keeps
+  // only some of the call's parts. A remount matches no device and no
+  // type; a bind mount the source path and the bind/rec flags; a
+  // propagation change (shared, private, slave, unbindable) its flags
+  // among rec, silent and the propagation ones; a move the source and the
+  // move flag. Only new mounts and remounts match the data.
+  struct MountMatch {
+    std::string device, fsType, data;
+    uint32_t flags;
+  };
+  static MountMatch mountMatch(const MountRequest &r) {
+    constexpr uint32_t kRemount = 1u << 5, kBind = 1u << 12, kMove = 1u << 13, kRec = 1u << 14,
+                       kSilent = 1u << 15, kPropagation = 0xfu << 17;
+    if (r.flags & kRemount)
+      return {"", "", r.data, r.flags};
+    if (r.flags & kBind)
+      return {r.device, "", "", r.flags & (kRec | kBind)};
+    if (r.flags & kPropagation)
+      return {"", "", "", r.flags & (kRec | kSilent | kPropagation)};
+    if (r.flags & kMove)
+      return {r.device, "", "", kMove};
+    return {r.device, r.fsType, r.data, r.flags};
+  }
+
   void decideOne(const LoadedProfile &p, const MountRequest &r, Decision &d) {
     uint32_t start = p.classStart(kClassMount);
     if (!start)
@@ -450,12 +475,13 @@ private:
       s = t.walk(r.device, t.step(s, 0));
       query += '\0' + r.device;
     } else {
-      s = t.walk(r.device, t.step(s, 0));
-      s = t.walk(r.fsType, t.step(s, 0));
+      const MountMatch m = mountMatch(r);
+      s = t.walk(m.device, t.step(s, 0));
+      s = t.walk(m.fsType, t.step(s, 0));
       s = t.step(s, 0);
-      query += '\0' + r.device + '\0' + r.fsType + '\0';
+      query += '\0' + m.device + '\0' + m.fsType + '\0';
       for (unsigned i = 0; i < 32; ++i)
-        if (r.flags & (1u << i)) {
+        if (m.flags & (1u << i)) {
           s = t.step(s, static_cast<uint8_t>(i + 1));
           query += static_cast<char>(i + 1);
         }
@@ -471,7 +497,7 @@ private:
     };
     Perms perms = mountPerms(s);
     if (r.kind == MountRequest::Kind::Mount && !(perms.allow & kMayMount) && (perms.allow & kMountContinue) &&
-        !r.data.empty()) {
+        !mountMatch(r).data.empty()) {
       s = t.walk(r.data, t.step(s, 0));
       query += '\0' + r.data;
       perms = mountPerms(s);

@@ -60,14 +60,19 @@ ReplayStep Replayer::step(const TraceEvent &e) {
   Decision d = decide(policy_, task.label, *e.request, options_);
   if (const auto *cap = std::get_if<CapabilityRequest>(&*e.request))
     applyCapabilityCache(*cap, d);
-  if (std::holds_alternative<ExecRequest>(*e.request) && d.verdict == Verdict::Allow) {
-    if (task.onexec) {
-      d.transition = Transition{"change_onexec", *task.onexec, true, false};
-      task.onexec.reset();
-    }
-    if (d.transition)
-      task.label = d.transition->target;
+  if (std::holds_alternative<ExecRequest>(*e.request) && task.onexec) {
+    // A pending change_onexec decides the exec: Debian's 6.1 kernel asks
+    // nothing more of the executable (no x permission, no record; seen
+    // with and without a change_profile rule naming it, docs/kernel.md).
+    Decision onexec;
+    onexec.profile = d.profile;
+    onexec.operation = d.operation;
+    onexec.transition = Transition{"change_onexec", *task.onexec, true, false};
+    d = std::move(onexec);
+    task.onexec.reset();
   }
+  if (std::holds_alternative<ExecRequest>(*e.request) && d.verdict == Verdict::Allow && d.transition)
+    task.label = d.transition->target;
   if (std::holds_alternative<ChangeHatRequest>(*e.request) && d.verdict == Verdict::Allow && d.transition)
     task.label = d.transition->target;
   if (const auto *cp = std::get_if<ChangeProfileRequest>(&*e.request); cp && d.verdict == Verdict::Allow) {

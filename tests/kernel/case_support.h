@@ -3,8 +3,18 @@
 // the paths a guest can hold.
 #pragma once
 
+#include "simulator/loaded_policy.h"
+
+#include "dfa/policy_blob.h"
+
+#include <fmt/format.h>
+
 #include <cctype>
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
+#include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -40,6 +50,81 @@ inline bool usablePath(const std::string &p) {
       return false;
   }
   return true;
+}
+
+/// The options both generators take: --out DIR, --seed N, the numeric
+/// options of `counts` (with their defaults), and the case LIST.
+struct CaseOptions {
+  std::string out, list;
+  unsigned seed = 1;
+  std::map<std::string, size_t> counts;
+};
+
+inline std::optional<CaseOptions> parseCaseOptions(int argc, char **argv, const char *tool,
+                                                   std::map<std::string, size_t> counts) {
+  CaseOptions o;
+  o.counts = std::move(counts);
+  std::string usage = fmt::format("usage: {} --out DIR [--seed N]", tool);
+  for (const auto &[name, value] : o.counts)
+    usage += fmt::format(" [{} N]", name);
+  usage += " LIST";
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a.rfind("--", 0) != 0) {
+      o.list = a;
+      continue;
+    }
+    if (i + 1 >= argc || (a != "--out" && a != "--seed" && !o.counts.count(a))) {
+      fmt::print(stderr, "{}\n", usage);
+      return std::nullopt;
+    }
+    std::string value = argv[++i];
+    if (a == "--out")
+      o.out = value;
+    else if (a == "--seed")
+      o.seed = static_cast<unsigned>(std::strtoul(value.c_str(), nullptr, 10));
+    else
+      o.counts[a] = std::strtoul(value.c_str(), nullptr, 10);
+  }
+  if (o.out.empty() || o.list.empty()) {
+    fmt::print(stderr, "{}\n", usage);
+    return std::nullopt;
+  }
+  return o;
+}
+
+/// One line of a case list: TAG, apparmor_parser's blob, and aasim's
+/// blob of the same source (empty when aasim refused it).
+struct CaseEntry {
+  std::string tag, parserBlob, aasimBlob;
+};
+
+/// Each case of LIST with apparmor_parser's blob loaded: fn(entry,
+/// policy). 0, or 2 when the list or a blob cannot be read.
+template <class Fn> int forEachCase(const std::string &listPath, const char *tool, Fn &&fn) {
+  std::ifstream list(listPath);
+  if (!list) {
+    fmt::print(stderr, "{}: cannot read '{}'\n", tool, listPath);
+    return 2;
+  }
+  std::string line;
+  while (std::getline(list, line)) {
+    std::istringstream fields(line);
+    CaseEntry entry;
+    fields >> entry.tag >> entry.parserBlob >> entry.aasimBlob;
+    if (entry.tag.empty() || entry.tag[0] == '#')
+      continue;
+    auto read = dfa::readPolicyBlob(readFile(entry.parserBlob));
+    if (read.error) {
+      fmt::print(stderr, "{}: {}: {}\n", tool, entry.parserBlob, read.error->message);
+      return 2;
+    }
+    simulator::LoadedPolicy policy;
+    for (const auto &r : read.profiles)
+      policy.add(simulator::loadProfile(r));
+    fn(entry, policy);
+  }
+  return 0;
 }
 
 } // namespace aasim::test

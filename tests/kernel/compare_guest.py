@@ -30,7 +30,10 @@ import json
 import re
 import sys
 
-CHAINS = {"pivot_root", "socket", "open", "change_hat"}  # the first denial ends the syscall
+# The first denial ends the syscall.
+CHAINS = {"pivot_root", "socket", "open", "change_hat", "mount", "change_profile", "change_onexec", "exec"}
+# Operations whose label after them is compared.
+LABELS = {"change_hat", "pivot_root", "change_profile", "exec"}
 BOTH_ENDS = {"signal", "ptrace"}
 FILE_KINDS = {"open"}
 
@@ -114,6 +117,10 @@ def kernel_verdict(k, kind):
         return "deny"  # ENOENT (hat not found) and friends: AppArmor's refusal
     if kind == "pivot_root" and e in ("EINVAL", "EBUSY"):
         return "allow"  # AppArmor let it through; the initramfs cannot be pivoted
+    if kind == "mount" and e in ("EINVAL", "EBUSY", "ENOTBLK"):
+        return "allow"  # AppArmor let it through; not a mount point, a mount to move, ...
+    if kind in ("change_profile", "change_onexec") and e == "ENOENT":
+        return "deny"  # "label not found": AppArmor's refusal
     if kind == "socket" and e not in ("EBADF", "ENOTSOCK"):
         return "allow"  # AppArmor let it through; the protocol said no (EAGAIN, ENOTCONN, ...)
     return None
@@ -133,7 +140,7 @@ def aasim_answer(events, kind):
         if kind in CHAINS and verdict != "allow":
             break
     last = events[-1]
-    if kind in ("change_hat", "pivot_root"):
+    if kind in LABELS:
         t = last.get("transition")
         label = t["target"] if t and verdict == "allow" else last["profile"]
     return verdict, sorted(records), label
@@ -188,7 +195,7 @@ def main():
             if v is None:
                 environment.append(f"{tag}: {k['cmd']}: {k['verdict']} {k['errno']}")
                 continue
-            ka = (v, kernel_records(k, kind), label_of(k["detail"]) if kind in ("change_hat", "pivot_root") else None)
+            ka = (v, kernel_records(k, kind), label_of(k["detail"]) if kind in LABELS else None)
             aa = aasim_answer(evs, kind)
             profiles.add((tag, evs[0]["profile"]))
             same = ka == aa

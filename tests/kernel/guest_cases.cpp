@@ -44,6 +44,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <random>
 #include <set>
 #include <sstream>
@@ -355,7 +356,7 @@ void ownerCases(const LoadedProfile &p, Case &c, GuestPaths &paths, std::mt19937
       continue;
     ++n;
     bool own = rng() % 2;
-    if (rng() % 5 == 0) {  // created by the task: always its own
+    if (rng() % 5 == 0 && path.rfind('/') > 0) {  // created by the task (its own) in a directory it may write
       c.setup("setup-rm " + path);
       c.setup("setup-dir " + path.substr(0, path.rfind('/')));
       c.op(fmt::format("do {} open {} wc", id, path), {c.event(fmt::format("{} open {} wc", pid, path))}, "open");
@@ -369,6 +370,163 @@ void ownerCases(const LoadedProfile &p, Case &c, GuestPaths &paths, std::mt19937
          {c.event(fmt::format("{} open {} {} {}", pid, path, mode, own ? "owner" : "other"))}, "open");
   }
   c.setup("stop " + id);
+}
+
+// mount(2) flag bits by the names aasim's trace syntax reads.
+const std::pair<unsigned, const char *> kMountFlags[] = {
+    {0, "ro"},         {1, "nosuid"},      {2, "nodev"},    {3, "noexec"},  {4, "sync"},      {5, "remount"},
+    {6, "mand"},       {7, "dirsync"},     {10, "noatime"}, {11, "nodiratime"}, {12, "bind"}, {13, "move"},
+    {14, "rec"},       {15, "silent"},     {17, "unbindable"}, {18, "private"}, {19, "slave"}, {20, "shared"},
+    {21, "relatime"},  {24, "strictatime"}, {25, "lazytime"}};
+// File systems Debian's kernel has built in that need no device: a new
+// mount of another type fails (ENODEV, or a device lookup) before AppArmor
+// is asked.
+const std::set<std::string> kBuiltinFs = {"tmpfs", "ramfs", "proc", "sysfs", "mqueue", "cgroup2", "devpts", "bpf",
+                                          "tracefs", "debugfs"};
+
+// mount(2) of what the profile's mount rules name (and of a tmpfs they
+// may not), and umount(2) of what its umount rules name: AppArmor's
+// check, then CAP_SYS_ADMIN for a mount; CAP_SYS_ADMIN first for an
+// umount. Whatever got mounted is unmounted again by PID 1.
+void mountCases(const LoadedProfile &p, Case &c, GuestPaths &paths, std::mt19937 &rng) {
+  struct Mount {
+    std::string fsType, source, target, data;
+    unsigned long flags;
+    std::string flagNames;
+  };
+  std::vector<Mount> mounts;
+  std::vector<std::string> umounts;
+  std::string generic = fmt::format("/tmp/aasim-mnt/{}", c.nextPort);
+  mounts.push_back({"tmpfs", "aasim", generic + "a", "", 0, ""});
+  mounts.push_back({"tmpfs", "aasim", generic + "b", "", 6, "nosuid,nodev"});
+  umounts.push_back(generic + "u");
+  if (uint32_t start = p.classStart(kClassMount)) {
+    // Mount points, devices and types the rules name; flags tried from a
+    // fixed list against the automaton (random flag bytes mean nothing).
+    static const char *const kFlagSets[] = {"",        "ro",       "nosuid,nodev", "noexec,nosuid,nodev", "bind",
+                                            "rec,bind", "remount",  "remount,ro",   "private",     "rec,private",
+                                            "move",     "rec,slave", "unbindable"};
+    const dfa::KernelDfa &t = *p.policydb;
+    size_t sampled = 0;
+    for (const auto &s : test::sampleAccepted(t, start, rng, 24, true)) {
+      auto parts = splitNul(s);
+      auto dir = [](const std::string &d) { return d.size() > 1 && d.back() == '/' ? d.substr(0, d.size() - 1) : ""; };
+      std::string target = dir(parts[0]);
+      if (target.empty() || !usablePath(target) || target.rfind("/aasim", 0) == 0)
+        continue;
+      if (parts.size() == 1) {
+        if (umounts.size() < 3)
+          umounts.push_back(target);
+        continue;
+      }
+      if (parts.size() < 3 || sampled >= 3)
+        continue;
+      ++sampled;
+      for (const char *names : kFlagSets) {
+        unsigned long bits = 0;
+        std::string flagBytes;
+        for (size_t at = 0; *names && at != std::string::npos;) {
+          size_t comma = std::string_view(names).find(',', at);
+          std::string name(std::string_view(names).substr(at, comma == std::string::npos ? std::string::npos : comma - at));
+          for (const auto &[bit, n] : kMountFlags)
+            if (name == n) {
+              bits |= 1ul << bit;
+              flagBytes += static_cast<char>(bit + 1);
+            }
+          at = comma == std::string::npos ? comma : comma + 1;
+        }
+        std::sort(flagBytes.begin(), flagBytes.end());
+        const bool pathSource = bits & ((1ul << 12) | (1ul << 13));
+        std::string source = pathSource ? dir(parts[1]) : parts[1];
+        if (pathSource && (source.empty() || !usablePath(source)))
+          source = fmt::format("/tmp/aasim-src/{}", c.nextPort);
+        if (!usableDbusPart(source.empty() ? "-" : source))
+          continue;
+        const unsigned long kRouted = (1ul << 5) | (1ul << 12) | (1ul << 13) | (0xful << 17);
+        std::string fsType = parts[2];
+        if (!(bits & kRouted) && !kBuiltinFs.count(fsType))
+          fsType = "tmpfs";
+        if (!fsType.empty() && !usableDbusPart(fsType))
+          continue;
+        // What the kernel matches for this request, as its mount dispatch
+        // builds it: a granted one (or one in four of the others) is kept.
+        std::string device = pathSource ? source + "/" : (bits & ((1ul << 5) | (0xful << 17))) ? "" : source;
+        std::string type = bits & kRouted ? "" : fsType;
+        uint32_t st = t.walk(type, t.step(t.walk(device, t.step(t.walk(parts[0], start), 0)), 0));
+        st = t.walk(flagBytes, t.step(st, 0));
+        bool granted = st && (t.accept[st] & 0x42);
+        if ((granted || rng() % 4 == 0) && mounts.size() < 8)
+          mounts.push_back({fsType, source.empty() ? "none" : source, target, "", bits, names});
+      }
+    }
+  }
+  for (const auto &m : mounts) {
+    bool pathSource = m.flags & ((1ul << 12) | (1ul << 13));
+    if (!paths.claimDir(m.target) || (pathSource && !paths.claimDir(m.source)))
+      continue;
+    c.setup("setup-dir " + m.target);
+    if (pathSource)
+      c.setup("setup-dir " + m.source);
+    auto [id, pid] = c.spawn(p.name);
+    std::string event = fmt::format("{} mount {} {}/ fstype={}", pid, pathSource ? m.source + "/" : m.source,
+                                    m.target, m.fsType.empty() ? "-" : m.fsType);
+    if (!m.flagNames.empty())
+      event += " flags=" + m.flagNames;
+    if (!m.data.empty())
+      event += " data=" + m.data;
+    size_t mount = c.event(event);
+    size_t cap = c.event(fmt::format("{} capability sys_admin", pid));
+    c.op(fmt::format("do {} mount {} {} {} {:x} {}", id, m.fsType.empty() ? "-" : m.fsType, m.source, m.target,
+                     m.flags, m.data.empty() ? "-" : m.data),
+         {mount, cap}, "mount");
+    c.setup("stop " + id);
+    c.setup("setup-umount " + m.target);
+  }
+  for (const auto &target : umounts) {
+    if (!paths.claimDir(target))
+      continue;
+    c.setup("setup-mount " + target);
+    auto [id, pid] = c.spawn(p.name);
+    size_t cap = c.event(fmt::format("{} capability sys_admin", pid));
+    size_t umount = c.event(fmt::format("{} umount {}/", pid, target));
+    c.op(fmt::format("do {} umount {}", id, target), {cap, umount}, "mount");
+    c.setup("stop " + id);
+    c.setup("setup-umount " + target);
+  }
+}
+
+// change_profile to the targets the profile's rules name (and near
+// misses), and change_onexec followed by an exec of the driver itself:
+// each as libapparmor does it, an open of the task's own attr file for
+// writing, then the request. The label after it is compared.
+void changeProfileCases(const LoadedProfile &p, const LoadedPolicy &policy, Case &c, std::mt19937 &rng) {
+  if (!p.file)
+    return;
+  std::vector<std::pair<std::string, bool>> asks;  // target, onexec
+  for (const auto &s : test::sampleAccepted(*p.file, dfa::KernelDfa::kStart, rng, 12, true)) {
+    uint32_t allow = filePermsAt(*p.file, p.fileState(s), true).allow;
+    if (!usableLabel(s) || asks.size() >= 4)
+      continue;
+    if (allow & perm::kChangeProfile)
+      asks.emplace_back(s, false);
+    if (allow & perm::kOnexec)
+      asks.emplace_back(s, true);
+  }
+  if (asks.empty() && rng() % 4 != 0)
+    return;
+  asks.emplace_back("aasim-elsewhere", rng() % 2);
+  for (const auto &[target, onexec] : asks) {
+    if (target != "unconfined" && !policy.find(target))
+      c.peers.insert(target);
+    auto [id, pid] = c.spawn(p.name);
+    size_t open = c.event(fmt::format("{} open /proc/{}/attr/{} w", pid, pid, onexec ? "exec" : "current"));
+    size_t change = c.event(fmt::format("{} change_{} {}", pid, onexec ? "onexec" : "profile", target));
+    c.op(fmt::format("do {} {} {}", id, onexec ? "onexec" : "changeprofile", target), {open, change},
+         onexec ? "change_onexec" : "change_profile");
+    if (onexec)
+      c.op(fmt::format("do {} reexec", id), {c.event(fmt::format("{} exec /aasim/driver", pid))}, "exec");
+    c.setup("stop " + id);
+  }
 }
 
 // dbus-daemon's questions: the kernel answers with the permissions of the
@@ -411,17 +569,13 @@ std::string peerProfiles(const std::set<std::string> &peers) {
   std::string out = "# Peers of a kernel case (tests/kernel/guest_cases.cpp).\n";
   size_t i = 0;
   for (const auto &name : peers)
-    out += i++ % 2 == 0 ? fmt::format("profile {} {{\n  signal,\n  ptrace,\n}}\n", name)
-                        : fmt::format("profile {} {{\n}}\n", name);
+    // The driver itself mapped: a task may enter them by exec (onexec).
+    out += i++ % 2 == 0 ? fmt::format("profile {} {{\n  /aasim/driver mr,\n  signal,\n  ptrace,\n}}\n", name)
+                        : fmt::format("profile {} {{\n  /aasim/driver mr,\n}}\n", name);
   return out;
 }
 
 int run(const Options &o) {
-  std::ifstream list(o.list);
-  if (!list) {
-    fmt::print(stderr, "aasim_guest_cases: cannot read '{}'\n", o.list);
-    return 2;
-  }
   std::ofstream guest(o.out + "/guest.trace"), map(o.out + "/guest_map.tsv");
   size_t guestLine = 0, cases = 0, profiles = 0, operations = 0;
   auto emit = [&](const std::string &line) {
@@ -430,21 +584,9 @@ int run(const Options &o) {
   };
   std::mt19937 rng(o.seed);
   GuestPaths paths;
-  std::string line;
-  while (std::getline(list, line)) {
-    std::istringstream fields(line);
-    std::string tag, parserBlob, aasimBlob;
-    fields >> tag >> parserBlob >> aasimBlob;
-    if (tag.empty() || tag[0] == '#')
-      continue;
-    auto read = dfa::readPolicyBlob(readFile(parserBlob));
-    if (read.error) {
-      fmt::print(stderr, "{}: {}\n", parserBlob, read.error->message);
-      return 2;
-    }
-    LoadedPolicy policy;
-    for (const auto &r : read.profiles)
-      policy.add(loadProfile(r));
+  int status = test::forEachCase(o.list, "aasim_guest_cases", [&](const test::CaseEntry &entry,
+                                                                   const LoadedPolicy &policy) {
+    const std::string &tag = entry.tag, &parserBlob = entry.parserBlob, &aasimBlob = entry.aasimBlob;
     Case c;
     c.nextPort = static_cast<unsigned>(20000 + cases * 8);
     for (const auto &p : policy.profiles()) {
@@ -458,10 +600,12 @@ int run(const Options &o) {
       socketCases(p, c, paths, rng);
       ownerCases(p, c, paths, rng, o);
       dbusCases(p, c, rng);
+      mountCases(p, c, paths, rng);
+      changeProfileCases(p, policy, c, rng);
       ++c.nextPort;
     }
     if (c.ops.empty())
-      continue;
+      return;
     if (!c.peers.empty())
       std::ofstream(o.out + "/" + tag + ".peers.sd") << peerProfiles(c.peers);
     std::ofstream trace(o.out + "/" + tag + ".guest.trace");
@@ -499,36 +643,16 @@ int run(const Options &o) {
       ++operations;
     }
     ++cases;
-  }
+  });
   fmt::print("{} cases, {} profiles, {} kernel operations, {} guest lines\n", cases, profiles, operations, guestLine);
-  return 0;
+  return status;
 }
 
 } // namespace
 
 int main(int argc, char **argv) {
-  Options o;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) {
-        fmt::print(stderr, "aasim_guest_cases: {} needs a value\n", a);
-        std::exit(2);
-      }
-      return argv[++i];
-    };
-    if (a == "--out")
-      o.out = value();
-    else if (a == "--seed")
-      o.seed = static_cast<unsigned>(std::stoul(value()));
-    else if (a == "--opens")
-      o.opens = std::stoul(value());
-    else
-      o.list = a;
-  }
-  if (o.out.empty() || o.list.empty()) {
-    fmt::print(stderr, "usage: aasim_guest_cases --out DIR [--seed N] [--opens N] LIST\n");
+  auto parsed = aasim::test::parseCaseOptions(argc, argv, "aasim_guest_cases", {{"--opens", 10}});
+  if (!parsed)
     return 2;
-  }
-  return run(o);
+  return run({parsed->out, parsed->list, parsed->seed, parsed->counts.at("--opens")});
 }

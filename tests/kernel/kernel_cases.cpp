@@ -224,32 +224,15 @@ void profileCases(const LoadedProfile &p, CaseWriter &cw, std::mt19937 &rng, con
 }
 
 int run(const Options &o) {
-  std::ifstream list(o.list);
-  if (!list) {
-    fmt::print(stderr, "aasim_kernel_cases: cannot read '{}'\n", o.list);
-    return 2;
-  }
   Writer w;
   w.oracle.open(o.out + "/oracle.trace");
   w.map.open(o.out + "/map.tsv");
   std::mt19937 rng(o.seed);
   GuestPaths guestPaths;  // one guest runs every case
-  std::string line;
   size_t cases = 0, profiles = 0;
-  while (std::getline(list, line)) {
-    std::istringstream fields(line);
-    std::string tag, parserBlob, aasimBlob;
-    fields >> tag >> parserBlob >> aasimBlob;
-    if (tag.empty() || tag[0] == '#')
-      continue;
-    auto read = dfa::readPolicyBlob(readFile(parserBlob));
-    if (read.error) {
-      fmt::print(stderr, "{}: {}\n", parserBlob, read.error->message);
-      return 2;
-    }
-    LoadedPolicy policy;
-    for (const auto &r : read.profiles)
-      policy.add(loadProfile(r));
+  int status = test::forEachCase(o.list, "aasim_kernel_cases", [&](const test::CaseEntry &entry,
+                                                                    const LoadedPolicy &policy) {
+    const std::string &tag = entry.tag, &parserBlob = entry.parserBlob, &aasimBlob = entry.aasimBlob;
     CaseWriter cw{{}, guestPaths};
     for (const auto &p : policy.profiles()) {
       ++profiles;
@@ -296,38 +279,23 @@ int run(const Options &o) {
         ++i;
       }
     ++cases;
-  }
+  });
   fmt::print("{} cases, {} profiles, {} oracle lines\n", cases, profiles, w.oracleLine);
-  return 0;
+  return status;
 }
 
 } // namespace
 
 int main(int argc, char **argv) {
-  Options o;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) {
-        fmt::print(stderr, "aasim_kernel_cases: {} needs a value\n", a);
-        std::exit(2);
-      }
-      return argv[++i];
-    };
-    if (a == "--out")
-      o.out = value();
-    else if (a == "--seed")
-      o.seed = static_cast<unsigned>(std::stoul(value()));
-    else if (a == "--opens")
-      o.opensPerProfile = std::stoul(value());
-    else if (a == "--execs")
-      o.execsPerProfile = std::stoul(value());
-    else
-      o.list = a;
-  }
-  if (o.out.empty() || o.list.empty()) {
-    fmt::print(stderr, "usage: aasim_kernel_cases --out DIR [--seed N] [--opens N] [--execs N] LIST\n");
+  auto parsed =
+      aasim::test::parseCaseOptions(argc, argv, "aasim_kernel_cases", {{"--opens", 40}, {"--execs", 8}});
+  if (!parsed)
     return 2;
-  }
+  Options o;
+  o.out = parsed->out;
+  o.list = parsed->list;
+  o.seed = parsed->seed;
+  o.opensPerProfile = parsed->counts.at("--opens");
+  o.execsPerProfile = parsed->counts.at("--execs");
   return run(o);
 }

@@ -339,6 +339,37 @@ TEST(Decision, PolicyClasses) {
             p.find("t")->classStart(32) ? kDenied : kAllow);
 }
 
+// The kernel's mount hook matches each kind of mount(2) call by what its
+// own check keeps (tests/kernel/ ran these in Debian's 6.1 kernel): a bind
+// mount its source and the bind/rec flags (so `ro` and the type do not
+// count), a remount no device or type, a propagation change only the
+// propagation flags, a move the source and the move flag.
+TEST(Decision, MountKinds) {
+  auto features = kernelFeatures();
+  if (!features)
+    GTEST_SKIP() << "no feature set with a policy automaton (apparmor package or corpus)";
+  auto l = load("profile t {\n"
+                "  mount options=(ro, nosuid) fstype=tmpfs -> /m/ro/,\n"
+                "  mount options=(rw, bind) /src/ -> /m/b/,\n"
+                "  mount options=(rw, remount) -> /m/r/,\n"
+                "  mount options=(rw, make-private) -> /m/p/,\n"
+                "  mount options=(rw, move) /src/ -> /m/mv/,\n"
+                "}\n");
+  ASSERT_TRUE(l.error.empty()) << l.error;
+  const auto &p = l.policy;
+  EXPECT_EQ(ask(p, "t", "mount x /m/ro/ fstype=tmpfs flags=ro,nosuid"), kAllow);
+  EXPECT_EQ(ask(p, "t", "mount x /m/ro/ fstype=tmpfs flags=ro"), kDenied);
+  EXPECT_EQ(ask(p, "t", "mount /src/ /m/b/ fstype=tmpfs flags=bind"), kAllow);
+  EXPECT_EQ(ask(p, "t", "mount /src/ /m/b/ flags=bind,ro"), kAllow);
+  EXPECT_EQ(ask(p, "t", "mount /src/ /m/b/ flags=bind,rec"), kDenied);
+  EXPECT_EQ(ask(p, "t", "mount x /m/r/ fstype=tmpfs flags=remount"), kAllow);
+  EXPECT_EQ(ask(p, "t", "mount none /m/r/ flags=remount,ro"), kDenied);
+  EXPECT_EQ(ask(p, "t", "mount x /m/p/ fstype=tmpfs flags=private,ro"), kAllow);
+  EXPECT_EQ(ask(p, "t", "mount none /m/p/ flags=private,rec"), kDenied);
+  EXPECT_EQ(ask(p, "t", "mount /src/ /m/mv/ fstype=tmpfs flags=move,ro"), kAllow);
+  EXPECT_EQ(ask(p, "t", "mount /elsewhere/ /m/mv/ flags=move"), kDenied);
+}
+
 TEST(Decision, ChangeHat) {
   auto l = load("profile t { ^a { /a r, } ^b { } profile kid { } }\nprofile c flags=(complain) { }\nprofile n { }\n");
   ASSERT_TRUE(l.error.empty()) << l.error;
@@ -366,6 +397,34 @@ TEST(Decision, ChangeHat) {
   Decision learn = decide(l.policy, "c", op("change_hat zz"));
   EXPECT_EQ(learn.verdict, Verdict::Allow);
   EXPECT_EQ(learn.log, LogKind::Allowed);
+}
+
+// A pending change_onexec decides the next exec on Debian's 6.1 kernel:
+// no x permission asked of the executable, nothing logged
+// (tests/kernel/ found it; docs/kernel.md).
+TEST(Replay, PendingOnexecDecidesTheExec) {
+  auto l = load("profile a { change_profile /usr/bin/foo -> t, }\nprofile t { }\n");
+  ASSERT_TRUE(l.error.empty()) << l.error;
+  std::istringstream in("#aasim-trace 1\n"
+                        "1 start /x label=a\n"
+                        "1 exec /usr/bin/bar\n"
+                        "1 change_onexec t\n"
+                        "1 exec /usr/bin/bar\n"
+                        "1 open /etc/x r\n");
+  SyntheticTrace t = readSyntheticTrace(in);
+  ASSERT_TRUE(t.problems.empty());
+  Replayer r(l.policy, {});
+  std::vector<ReplayStep> steps;
+  for (const auto &e : t.events)
+    if (ReplayStep s = r.step(e); s.decision && e.kind == TraceEvent::Kind::Request)
+      steps.push_back(std::move(s));
+  ASSERT_EQ(steps.size(), 4u);
+  EXPECT_EQ(steps[0].decision->verdict, Verdict::Deny);  // no onexec: the x permission
+  EXPECT_EQ(steps[2].decision->verdict, Verdict::Allow);
+  EXPECT_EQ(steps[2].decision->log, LogKind::None);
+  ASSERT_TRUE(steps[2].decision->transition);
+  EXPECT_EQ(steps[2].decision->transition->target, "t");
+  EXPECT_EQ(steps[3].label, "t");
 }
 
 TEST(Replay, FollowsProcessesAcrossForkAndExec) {

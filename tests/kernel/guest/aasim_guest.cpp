@@ -24,6 +24,8 @@
 //   setup-file PATH MODE UID  a fresh regular file (parents made 0777)
 //   setup-dir PATH            a directory (parents made 0777)
 //   setup-rm PATH             remove PATH (file or empty directory)
+//   setup-mount DIR           a tmpfs mounted on DIR (for umount cases)
+//   setup-umount DIR          unmount whatever is mounted on DIR
 //
 // Each line but the setup-* ones gives one output line, tab separated:
 //   LINE  ID  COMMAND  VERDICT  ERRNO  DETAIL  RECORDS
@@ -259,6 +261,27 @@ struct Worker {
       int e = errno;
       if (fd >= 0) close(fd);
       errno = e;
+    } else if ((op == "changeprofile" || op == "onexec") && need(1)) {
+      // libapparmor's aa_change_profile / aa_change_onexec.
+      std::string cmd = (op == "onexec" ? "exec " : "changeprofile ") + w[1];
+      int fd = open(op == "onexec" ? "/proc/self/attr/exec" : "/proc/self/attr/current", O_WRONLY | O_CLOEXEC);
+      rc = fd < 0 ? -1 : static_cast<int>(write(fd, cmd.data(), cmd.size()));
+      int e = errno;
+      if (fd >= 0) close(fd);
+      errno = e;
+    } else if (op == "reexec") {
+      // The driver again, in place: the exec a pending onexec applies to.
+      // The new worker's `ready` is the answer; a failed exec answers here.
+      execl(kSelf, kSelf, "worker", static_cast<char *>(nullptr));
+      rc = -1;
+    } else if (op == "mount" && need(5)) {
+      // mount FSTYPE SOURCE TARGET FLAGS(hex) DATA ('-': none)
+      unsigned long flags = std::strtoul(w[4].c_str(), nullptr, 16);
+      const char *type = w[1] == "-" ? nullptr : w[1].c_str();
+      const char *data = w[5] == "-" ? nullptr : w[5].c_str();
+      rc = mount(w[2].c_str(), w[3].c_str(), type, flags, data);
+    } else if (op == "umount" && need(1)) {
+      rc = umount2(w[1].c_str(), 0);
     } else if (op == "pivot_root" && need(2)) {
       rc = static_cast<int>(syscall(SYS_pivot_root, w[1].c_str(), w[2].c_str()));
     } else if (op == "socket" && need(3)) {
@@ -589,6 +612,17 @@ private:
       chmod(w[1].c_str(), 0777);
       return;
     }
+    if (op == "setup-mount" && w.size() >= 2) {  // a tmpfs to unmount
+      makeParents(w[1] + "/");
+      if (mount("aasim", w[1].c_str(), "tmpfs", 0, nullptr) != 0)
+        say("# setup\tmount failed: " + line);
+      return;
+    }
+    if (op == "setup-umount" && w.size() >= 2) {  // whatever a case left mounted there
+      while (umount2(w[1].c_str(), MNT_DETACH) == 0) {
+      }
+      return;
+    }
     if (op == "setup-rm" && w.size() >= 2) {
       removePath(w[1]);
       return;
@@ -671,10 +705,11 @@ private:
           stopWorker(it->second);
           workers_.erase(it);
         } else {
-          answer = reply;
+          answer = reply == "ready" ? "allow\t0\t-" : reply;  // a reexec'd worker's first word
           // The label after the operations that may change it, read by
           // PID 1: a confined task may not read its own attr files.
-          if (w[2] == "changehat" || w[2] == "pivot_root" || w[2] == "label")
+          if (w[2] == "changehat" || w[2] == "pivot_root" || w[2] == "label" || w[2] == "changeprofile" ||
+              w[2] == "reexec")
             answer = answer.substr(0, answer.rfind('\t')) + "\tlabel=" + labelOf(it->second.pid);
         }
       }

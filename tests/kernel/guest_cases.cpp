@@ -14,7 +14,12 @@
 //   * opens by a task of uid 1000 of files it owns and of root's: the
 //     `owner` rules with a real fsuid;
 //   * the label queries dbus-daemon makes (dbus rules the profile names,
-//     and near misses), answered by the kernel's query interface.
+//     and near misses), answered by the kernel's query interface;
+//   * mount(2) and umount(2) of what its mount rules name (every kind of
+//     mount call: new, bind, remount, propagation, move);
+//   * change_profile and change_onexec (then an exec) to the targets its
+//     rules grant;
+//   * in kill mode: opens, each in a task of its own.
 // Peer profiles are generated per case (TAG.peers.sd): half of them allow
 // every signal and ptrace, half allow none.
 //
@@ -529,6 +534,30 @@ void changeProfileCases(const LoadedProfile &p, const LoadedPolicy &policy, Case
   }
 }
 
+// A profile in kill mode: a denial kills the task, so each operation
+// runs in a task of its own — opens of what it grants and what it may not.
+void killCases(const LoadedProfile &p, Case &c, GuestPaths &paths, std::mt19937 &rng, const Options &o) {
+  std::vector<std::string> candidates;
+  if (p.file)
+    for (const auto &s : test::sampleAccepted(*p.file, dfa::KernelDfa::kStart, rng, o.opens))
+      if (usablePath(s))
+        candidates.push_back(s);
+  candidates.push_back("/etc/aasim-kill-" + std::to_string(c.nextPort));
+  size_t n = 0;
+  for (const auto &path : candidates) {
+    if (n >= o.opens || !paths.claimFile(path))
+      continue;
+    ++n;
+    static const char *const kModes[] = {"r", "w", "rw"};
+    const char *mode = kModes[rng() % std::size(kModes)];
+    c.setup(fmt::format("setup-file {} 0666 0", path));
+    auto [id, pid] = c.spawn(p.name);
+    c.op(fmt::format("do {} open {} {}", id, path, mode), {c.event(fmt::format("{} open {} {}", pid, path, mode))},
+         "open");
+    c.setup("stop " + id);
+  }
+}
+
 // dbus-daemon's questions: the kernel answers with the permissions of the
 // string; aasim decides the same request.
 void dbusCases(const LoadedProfile &p, Case &c, std::mt19937 &rng) {
@@ -591,9 +620,13 @@ int run(const Options &o) {
     c.nextPort = static_cast<unsigned>(20000 + cases * 8);
     for (const auto &p : policy.profiles()) {
       // Workers enter profiles of the root namespace by name.
-      if (p.ns || !usableLabel(p.name) || p.mode == ProfileMode::Kill)
+      if (p.ns || !usableLabel(p.name))
         continue;
       ++profiles;
+      if (p.mode == ProfileMode::Kill) {
+        killCases(p, c, paths, rng, o);
+        continue;
+      }
       ipcCases(p, policy, c, rng);
       hatCases(p, policy, c, rng);
       pivotRootCases(p, c, paths, rng);

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Kernel in the loop, with aasim's own guest driver: the operations the
 # kernel oracle lacks (signals and ptrace between confined tasks,
-# change_hat, pivot_root, socket operations on loopback and unix
-# addresses, a non-root user's opens, dbus-daemon's label queries), drawn
-# from corpus profiles, run by Debian's 6.1 kernel under QEMU
+# change_hat, pivot_root, mount and umount of every kind, change_profile
+# and change_onexec, socket operations on loopback and unix addresses, a
+# non-root user's opens, dbus-daemon's label queries), drawn from corpus
+# profiles (and complain/kill variants of them, and tests/kernel/fixtures),
+# run by Debian's 6.1 kernel under QEMU
 # (tests/kernel/run_guest.sh) and predicted by `aasim replay`; and the same
 # under aasim's own compiled blobs.
 #
@@ -28,6 +30,28 @@ source "$here/suite_common.sh"
 features=$out/features.dbus
 { cat "$out/features"; printf 'dbus {mask {acquire send receive\n}\n}\n'; } > "$features"
 compile_selected "$features"
+# Mode variants: every third file again with its first profile in
+# complain mode and in kill mode (the corpus profiles are all enforce).
+mkdir -p "$out/variants"
+awk 'NR % 3 == 1' "$out/sources" > "$out/variant-sources"
+while read -r tag file; do
+  for mode in complain kill; do
+    variant=$out/variants/${tag}__$mode
+    awk -v m="$mode" '!done && /^profile / {
+        if ($0 ~ /flags=\(/) sub(/flags=\(/, "flags=(" m ",")
+        else sub(/ *\{ *$/, " flags=(" m ") {")
+        done = 1
+      } { print }' "$abi3/apparmor.d/$file" > "$variant"
+    apparmor_parser -Q -S -M "$features" -b "$abi3/base" "$variant" > "$out/blobs/${tag}__$mode.parser.bin" 2> /dev/null || continue
+    "$aasim" compile --language=3.0 -M "$features" -b "$abi3/base" -o "$out/blobs/${tag}__$mode.aasim.bin" "$variant" \
+      > /dev/null 2>&1 || rm -f "$out/blobs/${tag}__$mode.aasim.bin"
+    aasim_blob=$out/blobs/${tag}__$mode.aasim.bin
+    [[ -f $aasim_blob ]] || aasim_blob=
+    echo "${tag}__$mode $out/blobs/${tag}__$mode.parser.bin $aasim_blob" >> "$out/list"
+    echo "${tag}__$mode $variant" >> "$out/sources"
+  done
+done < "$out/variant-sources"
+
 # aasim's own profiles (tests/kernel/fixtures/): hats, complain mode, audit
 # and audit deny rules, which the corpus profiles lack.
 for fixture in "$here"/fixtures/*.sd; do

@@ -549,12 +549,12 @@ private:
     for (;;) {
       pollfd p{fd, POLLIN, 0};
       if (poll(&p, 1, 10000) <= 0)
-        return "\x01timeout";
+        return "\x01" "timeout";
       ssize_t n = read(fd, &c, 1);
       if (n < 0 && errno == EINTR)
         continue;
       if (n <= 0)
-        return line.empty() ? "\x01eof" : line;
+        return line.empty() ? "\x01" "eof" : line;
       if (c == '\n')
         return line;
       line += c;
@@ -699,7 +699,7 @@ private:
         answer = "died\t-\tno-worker";
       } else {
         std::string cmd = substitutePids(w, 2) + "\n";
-        std::string reply = writeAll(it->second.in, cmd.data(), cmd.size()) ? readLine(it->second.out) : "\x01eof";
+        std::string reply = writeAll(it->second.in, cmd.data(), cmd.size()) ? readLine(it->second.out) : "\x01" "eof";
         if (reply[0] == '\x01') {
           answer = "died\t-\t" + reply.substr(1);
           stopWorker(it->second);

@@ -197,10 +197,17 @@ void profileCases(const LoadedProfile &p, CaseWriter &cw, std::mt19937 &rng, con
   }
   // Execs: of what the profile may execute, and of some it may not. Each
   // runs in a fresh child of the worker (the oracle forks, then execs).
-  std::vector<std::string> execs;
-  for (const auto &path : paths) {
-    if (!p.file)
-      break;
+  // Candidates: the opens' paths and a draw of their own (a profile's exec
+  // rules are a few among many file rules; every mode should have its turn).
+  std::vector<std::string> execs, candidates = paths;
+  if (p.file)
+    for (auto &s : test::sampleAccepted(*p.file, dfa::KernelDfa::kStart, rng, 4 * o.execsPerProfile))
+      if (usablePath(s))
+        candidates.push_back(s);
+  std::set<std::string> tried;
+  for (const auto &path : candidates) {
+    if (!p.file || !tried.insert(path).second)
+      continue;
     Perms perms = filePermsAt(*p.file, p.fileState(path), true);
     if ((perms.allow & perm::kExec) && (seen.count(path) || cw.paths.claim(path)))
       execs.push_back(path);
@@ -288,7 +295,7 @@ int run(const Options &o) {
 
 int main(int argc, char **argv) {
   auto parsed =
-      aasim::test::parseCaseOptions(argc, argv, "aasim_kernel_cases", {{"--opens", 40}, {"--execs", 8}});
+      aasim::test::parseCaseOptions(argc, argv, "aasim_kernel_cases", {{"--opens", 40}, {"--execs", 12}});
   if (!parsed)
     return 2;
   Options o;

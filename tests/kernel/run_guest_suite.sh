@@ -52,15 +52,7 @@ while read -r tag file; do
   done
 done < "$out/variant-sources"
 
-# aasim's own profiles (tests/kernel/fixtures/): hats, complain mode, audit
-# and audit deny rules, which the corpus profiles lack.
-for fixture in "$here"/fixtures/*.sd; do
-  tag=fixture_$(basename "$fixture" .sd)
-  apparmor_parser -Q -S -M "$features" "$fixture" > "$out/blobs/$tag.parser.bin"
-  "$aasim" compile --language=3.0 -M "$features" -o "$out/blobs/$tag.aasim.bin" "$fixture"
-  echo "$tag $out/blobs/$tag.parser.bin $out/blobs/$tag.aasim.bin" >> "$out/list"
-  echo "$tag $fixture" >> "$out/sources"
-done
+compile_fixtures "$features"
 "$cases_tool" --out "$out" --opens "${AASIM_KERNEL_OPENS:-10}" "$out/list"
 
 # Each case's peer profiles, by both compilers.

@@ -23,6 +23,7 @@ started=$(date +%s)
 # shellcheck source=suite_common.sh
 source "$(dirname "$0")/suite_common.sh"
 compile_selected "$out/features"
+compile_fixtures "$out/features"
 "$cases_tool" --out "$out" --opens "${AASIM_KERNEL_OPENS:-60}" "$out/list"
 
 # The kernel: the trace in two pieces, one VM per core; each piece starts
@@ -49,7 +50,8 @@ wait
 
 # aasim's predictions: each case replayed from its source.
 while read -r tag file; do
-  "$aasim" replay --json --language=3.0 -M "$out/features" -b "$abi3/base" "$abi3/apparmor.d/$file" --trace "$out/$tag.trace" \
+  [[ $file == /* ]] || file=$abi3/apparmor.d/$file
+  "$aasim" replay --json --language=3.0 -M "$out/features" -b "$abi3/base" "$file" --trace "$out/$tag.trace" \
     > "$out/$tag.json" 2> "$out/$tag.replay.err" || true
 done < "$out/sources"
 

@@ -56,3 +56,18 @@ compile_selected() {
     echo "$tag $file" >> "$out/sources"
   done < "$out/files"
 }
+
+# compile_fixtures FEATURES: aasim's own profiles (tests/kernel/fixtures/),
+# which the corpus profiles lack: hats, complain mode, mount rules, every
+# exec mode and fallback, audit and audit deny rules of each class. Added
+# to $out/list and $out/sources.
+compile_fixtures() {
+  local features=$1 fixture tag
+  for fixture in "$(dirname "${BASH_SOURCE[0]}")"/fixtures/*.sd; do
+    tag=fixture_$(basename "$fixture" .sd)
+    apparmor_parser -Q -S -M "$features" "$fixture" > "$out/blobs/$tag.parser.bin"
+    "$aasim" compile --language=3.0 -M "$features" -o "$out/blobs/$tag.aasim.bin" "$fixture"
+    echo "$tag $out/blobs/$tag.parser.bin $out/blobs/$tag.aasim.bin" >> "$out/list"
+    echo "$tag $(realpath "$fixture")" >> "$out/sources"
+  done
+}

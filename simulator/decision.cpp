@@ -6,6 +6,7 @@
 
 #include "dfa/policy_compiler.h"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 #include <arpa/inet.h>
@@ -67,6 +68,8 @@ public:
   Decider(const LoadedPolicy &policy, const DecideOptions &options) : policy_(policy), options_(options) {}
 
   Decision operator()(const std::string &label, const Request &request) {
+    if (label.find("//&") != std::string::npos)
+      return decideStack(label, request);
     ParsedLabel l = parseLabel(label);
     const LoadedProfile *profile = l.name == "unconfined" ? nullptr : policy_.find(l.name, l.ns);
     Decision d;
@@ -90,6 +93,62 @@ public:
 
 private:
   static bool confined(const LoadedProfile *p) { return p && p->mode != ProfileMode::Unconfined; }
+
+  // A stack of profiles (`a//&b`, what an exec to `&b` leads to): every
+  // profile decides, each as if alone; the request is denied when any
+  // denies. The kernel logs a record per profile that logs; the decision
+  // carries the first (its profile named), and every profile's rules. An
+  // exec leads to the stack of where each profile's exec leads.
+  Decision decideStack(const std::string &label, const Request &request) {
+    std::vector<std::string> parts;
+    for (size_t at = 0;;) {
+      size_t amp = label.find("//&", at);
+      parts.push_back(label.substr(at, amp == std::string::npos ? std::string::npos : amp - at));
+      if (amp == std::string::npos)
+        break;
+      at = amp + 3;
+    }
+    Decision d;
+    std::vector<std::string> targets;
+    for (const auto &part : parts) {
+      Decision one = (*this)(part, request);
+      if (d.operation.empty())
+        d = one;  // the first profile's answer, refined below
+      else {
+        if (d.log == LogKind::None && one.log != LogKind::None) {
+          d.log = one.log;
+          d.profile = one.profile;
+          d.requested = one.requested;
+          d.denied = one.denied;
+          d.info = one.info;
+        }
+        if (one.verdict == Verdict::Deny && d.verdict == Verdict::Allow) {
+          d.verdict = Verdict::Deny;
+          d.error = one.error;
+          if (d.log == LogKind::None || d.info.empty())
+            d.info = one.info;
+        }
+        d.rules.insert(d.rules.end(), one.rules.begin(), one.rules.end());
+      }
+      if (one.transition)
+        targets.push_back(one.transition->target);
+    }
+    if (d.log == LogKind::None)
+      d.profile = label;
+    if (std::holds_alternative<ExecRequest>(request)) {
+      if (d.verdict == Verdict::Deny || targets.size() != parts.size()) {
+        d.transition.reset();
+      } else {
+        std::sort(targets.begin(), targets.end());
+        targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
+        std::string stacked;
+        for (const auto &t : targets)
+          stacked += (stacked.empty() ? "" : "//&") + t;
+        d.transition->target = stacked;
+      }
+    }
+    return d;
+  }
 
   static std::string operationOf(const Request &r) {
     return std::visit(

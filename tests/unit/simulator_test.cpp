@@ -399,6 +399,35 @@ TEST(Decision, ChangeHat) {
   EXPECT_EQ(learn.log, LogKind::Allowed);
 }
 
+// An exec rule with a stacking target (`cx -> &a//b`) leads to the stack
+// of the task's profile and the target (the kernel ran it: label
+// `a//&a//b`); under a stack every profile decides.
+TEST(Replay, StackedExecTargets) {
+  auto l = load("profile a {\n  /bin/x cx -> &a//b,\n  /etc/a r,\n  /etc/both r,\n"
+                "  profile b {\n    /etc/both r,\n  }\n}\n");
+  ASSERT_TRUE(l.error.empty()) << l.error;
+  std::istringstream in("#aasim-trace 1\n"
+                        "1 start /x label=a\n"
+                        "1 exec /bin/x\n"
+                        "1 open /etc/both r\n"
+                        "1 open /etc/a r\n");
+  SyntheticTrace t = readSyntheticTrace(in);
+  ASSERT_TRUE(t.problems.empty());
+  Replayer r(l.policy, {});
+  std::vector<ReplayStep> steps;
+  for (const auto &e : t.events)
+    if (ReplayStep s = r.step(e); s.decision && e.kind == TraceEvent::Kind::Request)
+      steps.push_back(std::move(s));
+  ASSERT_EQ(steps.size(), 3u);
+  ASSERT_TRUE(steps[0].decision->transition);
+  EXPECT_EQ(steps[0].decision->transition->target, "a//&a//b");
+  EXPECT_EQ(steps[1].label, "a//&a//b");
+  EXPECT_EQ(steps[1].decision->verdict, Verdict::Allow);
+  EXPECT_EQ(steps[2].decision->verdict, Verdict::Deny);  // a grants it, a//b does not
+  EXPECT_EQ(steps[2].decision->profile, "a//b");
+  EXPECT_EQ(steps[2].decision->log, LogKind::Denied);
+}
+
 // A pending change_onexec decides the next exec on Debian's 6.1 kernel:
 // no x permission asked of the executable, nothing logged
 // (tests/kernel/ found it; docs/kernel.md).

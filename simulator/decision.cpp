@@ -100,14 +100,7 @@ private:
   // carries the first (its profile named), and every profile's rules. An
   // exec leads to the stack of where each profile's exec leads.
   Decision decideStack(const std::string &label, const Request &request) {
-    std::vector<std::string> parts;
-    for (size_t at = 0;;) {
-      size_t amp = label.find("//&", at);
-      parts.push_back(label.substr(at, amp == std::string::npos ? std::string::npos : amp - at));
-      if (amp == std::string::npos)
-        break;
-      at = amp + 3;
-    }
+    std::vector<std::string> parts = stackedLabelParts(label);
     Decision d;
     std::vector<std::string> targets;
     for (const auto &part : parts) {
@@ -139,12 +132,7 @@ private:
       if (d.verdict == Verdict::Deny || targets.size() != parts.size()) {
         d.transition.reset();
       } else {
-        std::sort(targets.begin(), targets.end());
-        targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
-        std::string stacked;
-        for (const auto &t : targets)
-          stacked += (stacked.empty() ? "" : "//&") + t;
-        d.transition->target = stacked;
+        d.transition->target = stackedLabel(std::move(targets));
       }
     }
     return d;
@@ -669,6 +657,26 @@ private:
 };
 
 } // namespace
+
+std::vector<std::string> stackedLabelParts(std::string_view label) {
+  std::vector<std::string> parts;
+  for (size_t at = 0;;) {
+    size_t amp = label.find("//&", at);
+    parts.emplace_back(label.substr(at, amp == std::string_view::npos ? std::string_view::npos : amp - at));
+    if (amp == std::string_view::npos)
+      return parts;
+    at = amp + 3;
+  }
+}
+
+std::string stackedLabel(std::vector<std::string> parts) {
+  std::sort(parts.begin(), parts.end());
+  parts.erase(std::unique(parts.begin(), parts.end()), parts.end());
+  std::string label;
+  for (const auto &part : parts)
+    label += (label.empty() ? "" : "//&") + part;
+  return label;
+}
 
 const char *logKindName(LogKind k) {
   switch (k) {

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace aasim::simulator {
@@ -63,6 +64,12 @@ struct Decision {
   std::optional<Transition> transition;  // exec and change_profile
   std::vector<RuleRef> rules;  // the rules matching the request (aasim-compiled policy only)
 };
+
+/// The profiles of a stacked label (`a//&b`), in order; one for a plain
+/// label.
+std::vector<std::string> stackedLabelParts(std::string_view label);
+/// A stack's label as the kernel names it: its profiles sorted, each once.
+std::string stackedLabel(std::vector<std::string> parts);
 
 /// The label of a task is a profile name (`unconfined` for none), with an
 /// optional namespace `:ns:` prefix.

@@ -181,23 +181,11 @@ std::optional<std::string> stackedTarget(const LoadedPolicy &policy, const Loade
   std::string name = entry[0] == '&' ? entry.substr(1) : entry;
   if (name.find("//&") == std::string::npos)
     return std::nullopt;
-  std::vector<std::string> parts;
-  for (size_t at = 0;;) {
-    size_t amp = name.find("//&", at);
-    parts.push_back(name.substr(at, amp == std::string::npos ? std::string::npos : amp - at));
-    if (amp == std::string::npos)
-      break;
-    at = amp + 3;
-  }
+  std::vector<std::string> parts = stackedLabelParts(name);
   for (const auto &part : parts)
     if (part.empty() || !policy.find(part, profile.ns ? profile.ns : ns))
       return std::string();
-  std::sort(parts.begin(), parts.end());
-  parts.erase(std::unique(parts.begin(), parts.end()), parts.end());
-  std::string label;
-  for (const auto &part : parts)
-    label += (label.empty() ? "" : "//&") + part;
-  return label;
+  return stackedLabel(std::move(parts));
 }
 
 } // namespace

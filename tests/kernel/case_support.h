@@ -15,6 +15,7 @@
 #include <fstream>
 #include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -51,6 +52,46 @@ inline bool usablePath(const std::string &p) {
   }
   return true;
 }
+
+/// The paths of one guest run: each is a regular file or a directory for
+/// the whole run, never both (a file's path under another file fails with
+/// ENOTDIR, not by AppArmor).
+class PathClaims {
+public:
+  explicit PathClaims(std::set<std::string> files = {}) : files_(std::move(files)) {}
+
+  /// `p` as a file: no directory of that name, no file above it. With
+  /// `again`, a path claimed as a file before may be claimed again.
+  bool claimFile(const std::string &p, bool again) {
+    if (dirs_.count(p) || (!again && files_.count(p)) || underFile(p))
+      return false;
+    files_.insert(p);
+    addParents(p);
+    return true;
+  }
+  /// `p` as a directory: no file of that name or above it.
+  bool claimDir(const std::string &p) {
+    if (files_.count(p) || underFile(p))
+      return false;
+    dirs_.insert(p);
+    addParents(p);
+    return true;
+  }
+
+private:
+  bool underFile(const std::string &p) const {
+    for (size_t slash = p.find('/', 1); slash != std::string::npos; slash = p.find('/', slash + 1))
+      if (files_.count(p.substr(0, slash)))
+        return true;
+    return false;
+  }
+  void addParents(const std::string &p) {
+    for (size_t slash = p.find('/', 1); slash != std::string::npos; slash = p.find('/', slash + 1))
+      dirs_.insert(p.substr(0, slash));
+  }
+
+  std::set<std::string> files_, dirs_;
+};
 
 /// The options both generators take: --out DIR, --seed N, the numeric
 /// options of `counts` (with their defaults), and the case LIST.

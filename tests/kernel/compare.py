@@ -21,23 +21,13 @@ import json
 import re
 import sys
 
+from kernel_report import read_results, report
+
 
 def oracle_results(paths, load_failures):
-    """Trace line -> (as, op, verdict, errno, detail, records); policy the
-    kernel did not load goes to `load_failures`."""
-    out = {}
-    for path in paths:
-        for line in open(path, errors="replace"):
-            if line.startswith("#"):
-                continue
-            f = line.rstrip("\n").split("\t")
-            if len(f) < 8:
-                continue
-            records = [] if f[7] == "-" else f[7].split(" || ")
-            if f[3].startswith("load-blob") and f[4] != "ok":
-                load_failures.append(f"{f[3]}: {f[4]} {f[5]} {f[6]} {f[7]}")
-            out[int(f[1])] = (f[2], f[3], f[4], f[5], f[6], records)
-    return out
+    """Trace line -> (as, op, verdict, errno, detail, records)."""
+    return {line: (r["as"], r["cmd"], r["verdict"], r["errno"], r["detail"], r["records"])
+            for line, r in read_results(paths, load_failures, 1).items()}
 
 
 def fields(record):
@@ -171,20 +161,8 @@ def main():
             else:
                 disagreements.append(f"{tag}: profile {k[0]}: {k[1]}: the kernel decides differently under "
                                      f"aasim's blob\n    parser's: {strip(k)}\n    aasim's:  {strip(b) if b else None}")
-    total = sum(counts.values())
-    for e in environment[:20]:
-        print("not comparable:", e)
-    for d in disagreements[:200]:
-        print(d)
-    if len(disagreements) > 200:
-        print(f"... {len(disagreements) - 200} more disagreements")
-    print(f"kernel vs aasim: {sum(agree.values())}/{total} operations agree over {len(profiles)} profiles; "
-          + ", ".join(f"{k} {agree[k]}/{counts[k]}" for k in sorted(counts)))
-    if environment:
-        print(f"{len(environment)} operations failed in the guest's file system before AppArmor decided (not compared)")
-    if blob_total:
-        print(f"kernel under aasim's blob vs apparmor_parser's: {blob_agree}/{blob_total} operations decided alike")
-    return 0 if not disagreements and total else 1
+    return report("kernel vs aasim", counts, agree, profiles, environment, disagreements, blob_agree, blob_total,
+                  "failed in the guest's file system before AppArmor decided")
 
 
 if __name__ == "__main__":

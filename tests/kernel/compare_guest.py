@@ -30,29 +30,14 @@ import json
 import re
 import sys
 
+from kernel_report import read_results, report
+
 # The first denial ends the syscall.
 CHAINS = {"pivot_root", "socket", "open", "change_hat", "mount", "change_profile", "change_onexec", "exec"}
 # Operations whose label after them is compared.
 LABELS = {"change_hat", "pivot_root", "change_profile", "exec"}
 BOTH_ENDS = {"signal", "ptrace"}
 FILE_KINDS = {"open"}
-
-
-def guest_results(paths, failures):
-    out = {}
-    for path in paths:
-        for line in open(path, errors="replace"):
-            if line.startswith("#"):
-                continue
-            f = line.rstrip("\n").split("\t")
-            if len(f) < 7:
-                continue
-            records = [] if f[6] == "-" else f[6].split(" || ")
-            if f[2].startswith("load-blob") and f[3] != "ok":
-                failures.append(f"{f[2]}: {f[3]} {f[4]} {' || '.join(records)}")
-            out[int(f[0])] = {"id": f[1], "cmd": f[2], "verdict": f[3], "errno": f[4], "detail": f[5],
-                              "records": records}
-    return out
 
 
 def fields(record):
@@ -162,7 +147,7 @@ def dbus_expected(k, extra):
 def main():
     cases = sys.argv[1]
     failures = []
-    kernel = guest_results(sys.argv[2:], failures)
+    kernel = read_results(sys.argv[2:], failures, 0)
     rows = [l.rstrip("\n").split("\t") for l in open(f"{cases}/guest_map.tsv")]
     predictions = {}
     for tag in {r[2] for r in rows}:
@@ -216,20 +201,8 @@ def main():
             else:
                 disagreements.append(f"{tag}: {k['cmd']}: the kernel decides differently under aasim's blob\n"
                                      f"    parser's: {strip(k)}\n    aasim's:  {strip(b) if b else None}")
-    total = sum(counts.values())
-    for e in environment[:10]:
-        print("not comparable:", e)
-    for d in disagreements[:200]:
-        print(d)
-    if len(disagreements) > 200:
-        print(f"... {len(disagreements) - 200} more disagreements")
-    print(f"guest kernel vs aasim: {sum(agree.values())}/{total} operations agree over {len(profiles)} profiles; "
-          + ", ".join(f"{k} {agree[k]}/{counts[k]}" for k in sorted(counts)))
-    if environment:
-        print(f"{len(environment)} operations failed in the guest before AppArmor decided (not compared)")
-    if blob_total:
-        print(f"kernel under aasim's blob vs apparmor_parser's: {blob_agree}/{blob_total} operations decided alike")
-    return 0 if not disagreements and total else 1
+    return report("guest kernel vs aasim", counts, agree, profiles, environment, disagreements, blob_agree, blob_total,
+                  "failed in the guest before AppArmor decided")
 
 
 if __name__ == "__main__":

@@ -153,35 +153,15 @@ struct Case {
   }
 };
 
-// The files and directories of one guest run: a path is one or the other
-// for the whole run.
+// The paths of aasim's guest run (test::PathClaims), less the driver's
+// own /aasim and /tmp itself.
 class GuestPaths {
 public:
-  bool claimFile(const std::string &p) {
-    if (dirs_.count(p) || files_.count(p) || p.rfind("/aasim", 0) == 0 || p == "/tmp")
-      return false;
-    for (size_t slash = p.find('/', 1); slash != std::string::npos; slash = p.find('/', slash + 1))
-      if (files_.count(p.substr(0, slash)))
-        return false;
-    files_.insert(p);
-    for (size_t slash = p.find('/', 1); slash != std::string::npos; slash = p.find('/', slash + 1))
-      dirs_.insert(p.substr(0, slash));
-    return true;
-  }
-  bool claimDir(const std::string &p) {
-    if (files_.count(p) || p.rfind("/aasim", 0) == 0)
-      return false;
-    for (size_t slash = p.find('/', 1); slash != std::string::npos; slash = p.find('/', slash + 1))
-      if (files_.count(p.substr(0, slash)))
-        return false;
-    dirs_.insert(p);
-    for (size_t slash = p.find('/', 1); slash != std::string::npos; slash = p.find('/', slash + 1))
-      dirs_.insert(p.substr(0, slash));
-    return true;
-  }
+  bool claimFile(const std::string &p) { return p.rfind("/aasim", 0) != 0 && p != "/tmp" && claims_.claimFile(p, false); }
+  bool claimDir(const std::string &p) { return p.rfind("/aasim", 0) != 0 && claims_.claimDir(p); }
 
 private:
-  std::set<std::string> files_, dirs_;
+  test::PathClaims claims_;
 };
 
 // Peer labels a profile's rules of one class name: the tails of the

@@ -64,30 +64,21 @@ bool guestNeeds(const std::string &p) {
   return false;
 }
 
-// The paths of one guest run: each is a regular file or a directory for
-// the whole run, never both (a file's path under another file fails with
-// ENOTDIR, not by AppArmor). The guest's /bin holds busybox's applets.
+// The paths of the oracle's guest run (test::PathClaims), less what the
+// guest itself needs and what is below busybox's applets in /bin.
 class GuestPaths {
 public:
   // Files the guest's image holds besides busybox's applets.
-  GuestPaths() : files_{"/init", "/etc/passwd", "/sbin/apparmor_parser", "/sbin/aa-features-abi"} {}
+  GuestPaths() : claims_({"/init", "/etc/passwd", "/sbin/apparmor_parser", "/sbin/aa-features-abi"}) {}
 
   bool claim(const std::string &p) {
-    if (dirs_.count(p) || guestNeeds(p))
+    if (guestNeeds(p) || (p.rfind("/bin/", 0) == 0 && p.find('/', 5) != std::string::npos))
       return false;
-    if (p.rfind("/bin/", 0) == 0 && p.find('/', 5) != std::string::npos)
-      return false;  // below an applet
-    for (size_t slash = p.find('/', 1); slash != std::string::npos; slash = p.find('/', slash + 1))
-      if (files_.count(p.substr(0, slash)))
-        return false;
-    files_.insert(p);
-    for (size_t slash = p.find('/', 1); slash != std::string::npos; slash = p.find('/', slash + 1))
-      dirs_.insert(p.substr(0, slash));
-    return true;
+    return claims_.claimFile(p, true);
   }
 
 private:
-  std::set<std::string> files_, dirs_;
+  test::PathClaims claims_;
 };
 
 // The capabilities the oracle has a trigger for. (Its net_raw trigger is a

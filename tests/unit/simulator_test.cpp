@@ -399,6 +399,19 @@ TEST(Decision, ChangeHat) {
   EXPECT_EQ(learn.log, LogKind::Allowed);
 }
 
+// The replay steps of a well-formed synthetic trace's requests.
+std::vector<ReplayStep> replayRequests(const LoadedPolicy &policy, const std::string &trace) {
+  std::istringstream in(trace);
+  SyntheticTrace t = readSyntheticTrace(in);
+  EXPECT_TRUE(t.problems.empty());
+  Replayer r(policy, {});
+  std::vector<ReplayStep> steps;
+  for (const auto &e : t.events)
+    if (ReplayStep s = r.step(e); s.decision && e.kind == TraceEvent::Kind::Request)
+      steps.push_back(std::move(s));
+  return steps;
+}
+
 // An exec rule with a stacking target (`cx -> &a//b`) leads to the stack
 // of the task's profile and the target (the kernel ran it: label
 // `a//&a//b`); under a stack every profile decides.
@@ -406,18 +419,11 @@ TEST(Replay, StackedExecTargets) {
   auto l = load("profile a {\n  /bin/x cx -> &a//b,\n  /etc/a r,\n  /etc/both r,\n"
                 "  profile b {\n    /etc/both r,\n  }\n}\n");
   ASSERT_TRUE(l.error.empty()) << l.error;
-  std::istringstream in("#aasim-trace 1\n"
-                        "1 start /x label=a\n"
-                        "1 exec /bin/x\n"
-                        "1 open /etc/both r\n"
-                        "1 open /etc/a r\n");
-  SyntheticTrace t = readSyntheticTrace(in);
-  ASSERT_TRUE(t.problems.empty());
-  Replayer r(l.policy, {});
-  std::vector<ReplayStep> steps;
-  for (const auto &e : t.events)
-    if (ReplayStep s = r.step(e); s.decision && e.kind == TraceEvent::Kind::Request)
-      steps.push_back(std::move(s));
+  std::vector<ReplayStep> steps = replayRequests(l.policy, "#aasim-trace 1\n"
+                                                           "1 start /x label=a\n"
+                                                           "1 exec /bin/x\n"
+                                                           "1 open /etc/both r\n"
+                                                           "1 open /etc/a r\n");
   ASSERT_EQ(steps.size(), 3u);
   ASSERT_TRUE(steps[0].decision->transition);
   EXPECT_EQ(steps[0].decision->transition->target, "a//&a//b");
@@ -434,19 +440,12 @@ TEST(Replay, StackedExecTargets) {
 TEST(Replay, PendingOnexecDecidesTheExec) {
   auto l = load("profile a { change_profile /usr/bin/foo -> t, }\nprofile t { }\n");
   ASSERT_TRUE(l.error.empty()) << l.error;
-  std::istringstream in("#aasim-trace 1\n"
-                        "1 start /x label=a\n"
-                        "1 exec /usr/bin/bar\n"
-                        "1 change_onexec t\n"
-                        "1 exec /usr/bin/bar\n"
-                        "1 open /etc/x r\n");
-  SyntheticTrace t = readSyntheticTrace(in);
-  ASSERT_TRUE(t.problems.empty());
-  Replayer r(l.policy, {});
-  std::vector<ReplayStep> steps;
-  for (const auto &e : t.events)
-    if (ReplayStep s = r.step(e); s.decision && e.kind == TraceEvent::Kind::Request)
-      steps.push_back(std::move(s));
+  std::vector<ReplayStep> steps = replayRequests(l.policy, "#aasim-trace 1\n"
+                                                           "1 start /x label=a\n"
+                                                           "1 exec /usr/bin/bar\n"
+                                                           "1 change_onexec t\n"
+                                                           "1 exec /usr/bin/bar\n"
+                                                           "1 open /etc/x r\n");
   ASSERT_EQ(steps.size(), 4u);
   EXPECT_EQ(steps[0].decision->verdict, Verdict::Deny);  // no onexec: the x permission
   EXPECT_EQ(steps[2].decision->verdict, Verdict::Allow);

@@ -6,11 +6,11 @@
 
 #include "dfa/policy_compiler.h"
 
-#include <algorithm>
 #include <fmt/format.h>
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 

@@ -13,11 +13,14 @@
 namespace aasim::simulator {
 
 uint32_t leftMatch(const dfa::KernelDfa &t, std::string_view path, uint32_t &count) {
-  // match.c: a history of the last 32 pre-step states. A step "loops" when
-  // it goes to a state no higher than the one it left that is among the
-  // recorded ones; from there the rest is matched plainly and the count
-  // stops. The step here is the kernel's single check/default lookup (no
-  // default chains), and the history length wraps at 32 as the kernel's does.
+  // match.c's leftmatch_fb as Debian 12's 6.1 kernel has it (is_loop
+  // before upstream's 2024 fix; tests/kernel/ found it): a ring of the
+  // last 32 pre-step states, zero at first. A step "loops" as soon as it
+  // goes to a state numbered no higher than the one it left; the count
+  // then drops by the distance back to where that state was recorded, or
+  // by the ring's length plus one when it was never recorded (so an
+  // unsigned count can wrap, as the kernel's does). After a loop the rest
+  // is matched plainly. The ring's length wraps at 32 too.
   constexpr uint32_t kHistory = 32;
   std::array<uint32_t, kHistory> history{};
   uint32_t pos = 0, len = 0;
@@ -31,22 +34,12 @@ uint32_t leftMatch(const dfa::KernelDfa &t, std::string_view path, uint32_t &cou
     uint32_t c = t.equivClass ? (*t.equivClass)[byte] : byte;
     uint32_t at = dfa::KernelDfa::baseIndex(t.base[state]) + c;
     state = t.check[at] == state ? t.next[at] : t.def[state];
-    uint32_t adjust = 0;
-    bool loop = false;
     if (history[pos] >= state) {
-      uint32_t p = pos;
-      for (uint32_t i = 0; i < len; ++i) {
-        if (history[p] == state) {
-          adjust = i;
-          loop = true;
-          break;
-        }
-        p = (p - 1) & (kHistory - 1);
-      }
-    }
-    if (loop) {
+      uint32_t p = pos, back = 0;
+      for (; back <= len && history[p] != state; ++back)
+        p = (p + kHistory - 1) & (kHistory - 1);
       state = t.walk(path.substr(k + 1), state);
-      count -= adjust;
+      count -= back;
       break;
     }
     pos = (pos + 1) & (kHistory - 1);
@@ -220,8 +213,8 @@ Decision decideExec(const LoadedPolicy &policy, const LoadedProfile *profile, co
         !profile->xtable[x.tableIndex].empty())
       stack = stackedTarget(policy, *profile, ns, profile->xtable[x.tableIndex]);
     if (stack && !stack->empty()) {
-      // The task runs under the whole stack (decisions under a stacked
-      // label are not modelled yet: later events say so in their info).
+      // The task runs under the whole stack (every profile of it decides
+      // what it does next: decision.cpp's decideStack).
       next = Transition{modeName(x), *stack, !x.unsafe, false};
     } else if (stack) {
       target = nullptr;  // a component is missing: no transition, fallbacks below

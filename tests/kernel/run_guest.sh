@@ -29,7 +29,7 @@ cp "$trace" "$root/aasim/run/trace"
 for f in "$@"; do cp "$f" "$root/aasim/run/"; done
 (cd "$root" && find . -print0 | sort -z | cpio --null -o -H newc --quiet) > "$run/initrd"
 
-timeout "${AASIM_GUEST_TIMEOUT:-3000}" qemu-system-x86_64 -accel tcg,thread=single -m "${AASIM_GUEST_MEM:-384}" -smp 1 \
+timeout "${AASIM_GUEST_TIMEOUT:-3000}" qemu-system-x86_64 -accel tcg,thread=single -m "${AASIM_GUEST_MEM:-512}" -smp 1 \
   -nodefaults -no-user-config -display none -no-reboot \
   -kernel "$cache/vmlinux" -initrd "$run/initrd" \
   -append "console=ttyS0 quiet panic=-1 apparmor=1 lsm=landlock,lockdown,yama,apparmor rdinit=/aasim/driver" \

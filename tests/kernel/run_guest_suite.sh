@@ -62,24 +62,21 @@ while read -r tag file; do
   "$aasim" compile --language=3.0 -M "$features" -o "$out/blobs/$tag.peers.aasim.bin" "$out/$tag.peers.sd"
 done < "$out/sources"
 
-# The kernel: the trace in two pieces, one VM per core, cut after an
-# unload-all (each run of a case loads what it needs).
-total=$(wc -l < "$out/guest.trace")
-half=$(awk -v h=$((total / 2)) '/^unload-all/ && NR > h { print NR + 1; exit }' "$out/guest.trace")
-half=${half:-$((total + 1))}
-head -n $((half - 1)) "$out/guest.trace" > "$out/gpiece.0"
-tail -n +"$half" "$out/guest.trace" > "$out/gpiece.1"
-for i in 0 1; do
-  : > "$out/guest.$i"
-  [[ -s $out/gpiece.$i ]] || continue
-  blobs=()
-  while read -r blob; do blobs+=("$out/blobs/$blob"); done < <(awk '/^load-blob/ { print $2 }' "$out/gpiece.$i")
-  offset=$((i == 0 ? 0 : half - 1))
-  ( if "$here/run_guest.sh" "$guest_driver" "$out/gpiece.$i" "$out/graw.$i" "${blobs[@]}"; then
-      awk -F'\t' -v OFS='\t' -v o="$offset" '/^#/ { print; next } { $1 += o; print }' "$out/graw.$i" > "$out/guest.$i"
-    fi ) &
-done
-wait
+# The kernel: the trace in pieces (split_trace), two VMs at a time.
+split_trace "$out/guest.trace" gpiece
+run_piece() {
+  local piece=$1 blobs=()
+  while read -r blob; do blobs+=("$out/blobs/$blob"); done < <(awk '/^load-blob/ { print $2 }' "$piece")
+  local k=${piece##*.}
+  if "$here/run_guest.sh" "$guest_driver" "$piece" "$out/graw.$k" "${blobs[@]}"; then
+    awk -F'\t' -v OFS='\t' -v o="$(cat "$piece.offset")" '/^#/ { print; next } { $1 += o; print }' \
+      "$out/graw.$k" > "$out/guest.$k"
+  fi
+}
+export -f run_piece
+export out here guest_driver
+rm -f "$out"/graw.* "$out"/guest.[0-9]*
+run_pieces gpiece run_piece
 
 # aasim's predictions: each case replayed from its source and its peers.
 while read -r tag file; do
@@ -92,7 +89,7 @@ while read -r tag file; do
 done < "$out/sources"
 
 status=0
-python3 "$here/compare_guest.py" "$out" "$out/guest.0" "$out/guest.1" || status=1
+python3 "$here/compare_guest.py" "$out" "$out"/guest.[0-9]* || status=1
 echo "aasim refused $refused of the files apparmor_parser compiled (no aasim blob for them)"
 echo "guest kernel suite: $(($(date +%s) - started)) s; cases in $out"
 exit $status

@@ -26,27 +26,20 @@ compile_selected "$out/features"
 compile_fixtures "$out/features"
 "$cases_tool" --out "$out" --opens "${AASIM_KERNEL_OPENS:-60}" "$out/list"
 
-# The kernel: the trace in two pieces, one VM per core; each piece starts
-# at a load-blob line so that it holds whole cases.
-total=$(wc -l < "$out/oracle.trace")
-half=$(awk -v h=$((total / 2)) '/^load-blob/ && NR > h { print NR; exit }' "$out/oracle.trace")
-half=${half:-$((total + 1))}
-: > "$out/oracle.0"
-: > "$out/oracle.1"
-head -n $((half - 1)) "$out/oracle.trace" > "$out/piece.0"
-tail -n +"$half" "$out/oracle.trace" > "$out/piece.1"
-for i in 0 1; do
-  [[ -s $out/piece.$i ]] || continue
-  # Each VM holds only the blobs its piece loads (they sit in the guest's
-  # memory), and has room for them.
-  files=()
-  while read -r blob; do files+=(--file "$out/blobs/$blob"); done < <(awk '/^load-blob/ { print $2 }' "$out/piece.$i")
-  # Lines are numbered from the piece's start: shift them back.
-  offset=$((i == 0 ? 0 : half - 1))
-  ( "$oracle/run-in-kernel" --ops-only --mem 512 --timeout 3000 "${files[@]}" -- "$out/piece.$i" \
-      | awk -F'\t' -v OFS='\t' -v o="$offset" '/^#/ { print; next } { $2 += o; print }' > "$out/oracle.$i" ) &
-done
-wait
+# The kernel: the trace in pieces (split_trace), two VMs at a time; each
+# VM holds only the blobs its piece loads, and has room for them.
+split_trace "$out/oracle.trace" piece
+run_piece() {
+  local piece=$1 files=()
+  while read -r blob; do files+=(--file "$out/blobs/$blob"); done < <(awk '/^load-blob/ { print $2 }' "$piece")
+  "$oracle/run-in-kernel" --ops-only --mem 512 --timeout 3000 "${files[@]}" -- "$piece" \
+    | awk -F'\t' -v OFS='\t' -v o="$(cat "$piece.offset")" '/^#/ { print; next } { $2 += o; print }' \
+    > "$out/oracle.${piece##*.}"
+}
+export -f run_piece
+export out oracle
+rm -f "$out"/oracle.[0-9]*
+run_pieces piece run_piece
 
 # aasim's predictions: each case replayed from its source.
 while read -r tag file; do
@@ -56,7 +49,7 @@ while read -r tag file; do
 done < "$out/sources"
 
 status=0
-python3 "$(dirname "$0")/compare.py" "$out" "$out/oracle.0" "$out/oracle.1" || status=1
+python3 "$(dirname "$0")/compare.py" "$out" "$out"/oracle.[0-9]* || status=1
 echo "aasim refused $refused of the files apparmor_parser compiled (no aasim blob for them)"
 echo "kernel suite: $(($(date +%s) - started)) s; cases in $out"
 exit $status

@@ -71,3 +71,26 @@ compile_fixtures() {
     echo "$tag $(realpath "$fixture")" >> "$out/sources"
   done
 }
+
+# split_trace TRACE NAME: TRACE in pieces $out/NAME.0, NAME.1, ..., cut
+# after an unload-all once a piece's blobs pass 32 MB (a guest holds its
+# piece's blobs in memory); $out/NAME.K.offset holds the lines before
+# piece K (result lines are numbered from the piece's start).
+split_trace() {
+  local trace=$1 name=$2
+  (cd "$out/blobs" && stat -c '%n %s' -- *.bin) > "$out/blob-sizes"
+  rm -f "$out/$name".*
+  awk -v base="$out/$name" -v limit=$((32 << 20)) '
+    FNR == NR { size[$1] = $2; next }
+    FNR == 1 || cut { piece = base "." n++; print FNR - 1 > (piece ".offset"); cut = 0; bytes = 0 }
+    { print > piece }
+    $1 == "load-blob" { bytes += size[$2] }
+    $1 == "unload-all" && bytes > limit { cut = 1 }' "$out/blob-sizes" "$trace"
+}
+
+# run_pieces NAME FUNCTION: FUNCTION PIECE_PATH for each piece of
+# split_trace, two VMs at a time (one per core). FUNCTION must be exported.
+run_pieces() {
+  local name=$1 function=$2
+  find "$out" -maxdepth 1 -name "$name.*" ! -name '*.offset' | sort | xargs -P 2 -I{} bash -c "$function"' "$@"' _ {}
+}

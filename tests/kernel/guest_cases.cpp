@@ -194,8 +194,7 @@ void ipcCases(const LoadedProfile &p, const LoadedPolicy &policy, Case &c, std::
       break;
     }
   peers.push_back("unconfined");
-  auto [pid_, ppid] = c.spawn(p.name);
-  const std::string pid = pid_;
+  auto [id, ppid] = c.spawn(p.name);
   for (const auto &q : peers) {
     if (q == p.name)
       continue;
@@ -206,17 +205,17 @@ void ipcCases(const LoadedProfile &p, const LoadedPolicy &policy, Case &c, std::
       auto [number, name] = kSignals[rng() % std::size(kSignals)];
       size_t send = c.event(fmt::format("{} signal {} {} send", ppid, name, q));
       size_t receive = c.event(fmt::format("{} signal {} {} receive", qpid, name, p.name));
-      c.op(fmt::format("do {} kill %{} {}", pid, qid, number), {send, receive}, "signal");
+      c.op(fmt::format("do {} kill %{} {}", id, qid, number), {send, receive}, "signal");
     }
     for (const char *how : {"trace", "read"}) {
       size_t tracer = c.event(fmt::format("{} ptrace {} {} tracer", ppid, how, q));
       size_t tracee = c.event(fmt::format("{} ptrace {} {} tracee", qpid, how, p.name));
-      c.op(fmt::format("do {} ptrace-{} %{}", pid, std::string(how) == "trace" ? "attach" : "read", qid),
+      c.op(fmt::format("do {} ptrace-{} %{}", id, std::string(how) == "trace" ? "attach" : "read", qid),
            {tracer, tracee}, "ptrace");
     }
     c.setup("stop " + qid);
   }
-  c.setup("stop " + pid);
+  c.setup("stop " + id);
 }
 
 void hatCases(const LoadedProfile &p, const LoadedPolicy &policy, Case &c, std::mt19937 &rng) {

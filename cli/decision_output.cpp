@@ -121,6 +121,8 @@ void appendResult(std::string &out, const Decision &d, const EventContext &ctx) 
                    d.transition->scrub ? ", scrub" : "", d.transition->fallback ? ", fallback" : "");
   if (!d.info.empty())
     fmt::format_to(to, " info=\"{}\"", d.info);
+  for (const auto &f : d.following)
+    fmt::format_to(to, " then {} [{}]", f.operation, logKindName(f.log));
   if (ctx.recorded)
     fmt::format_to(to, " recorded {}{}", *ctx.recorded,
                    ctx.agrees ? (*ctx.agrees ? " (agrees)" : " (DISAGREES)") : "");
@@ -214,6 +216,18 @@ std::string decisionJson(const frontend::SourceManager &sm, const Request &reque
                          simulator::jsonQuote(ruleText(sm, r.origin)), simulator::jsonQuote(r.denies ? "deny" : "allow"));
   }
   field("rules", rules + "]");
+  if (!d.following.empty()) {
+    std::string following = "[";
+    for (const auto &f : d.following) {
+      if (following.size() > 1)
+        following += ",";
+      following += fmt::format("{{\"operation\":{},\"log\":{},\"requested\":{},\"denied\":{}}}",
+                               simulator::jsonQuote(f.operation), simulator::jsonQuote(logKindName(f.log)),
+                               simulator::jsonQuote(policyMaskString(request, f.requested)),
+                               simulator::jsonQuote(policyMaskString(request, f.denied)));
+    }
+    field("following", following + "]");
+  }
   if (d.transition)
     field("transition", fmt::format("{{\"mode\":{},\"target\":{},\"scrub\":{},\"fallback\":{}}}",
                                     simulator::jsonQuote(d.transition->mode), simulator::jsonQuote(d.transition->target),

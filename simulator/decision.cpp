@@ -205,8 +205,26 @@ private:
     if (r.operation == "open" && (r.mask & perm::kCreate)) {
       // security_path_mknod comes before the open's own check.
       fileCheck(p, r.path, perm::kCreate, true, d);
-      if (d.verdict == Verdict::Deny || d.log != LogKind::None) {
+      if (d.verdict == Verdict::Deny) {
         d.operation = "mknod";
+        return;
+      }
+      if (d.log != LogKind::None) {
+        // The creation's record, then the open's check and its record.
+        Decision open;
+        fileCheck(p, r.path, r.mask, r.owner, open);
+        d.operation = "mknod";
+        d.verdict = open.verdict;
+        d.error = open.error;
+        for (const RuleRef &rule : open.rules) {  // the open's rules the creation did not name
+          auto same = [&](const RuleRef &r) {
+            return r.origin.loc.file == rule.origin.loc.file && r.origin.loc.offset == rule.origin.loc.offset;
+          };
+          if (std::none_of(d.rules.begin(), d.rules.end(), same))
+            d.rules.push_back(rule);
+        }
+        if (open.log != LogKind::None)
+          d.following.push_back({r.operation, open.log, open.requested, open.denied});
         return;
       }
       d.rules.clear();

@@ -52,6 +52,16 @@ struct Transition {
   bool fallback = false;   // the target was missing and a fallback applied
 };
 
+/// A further record the same operation writes after the decision's own:
+/// an open that creates its file is checked as the creation (`mknod`),
+/// then as the open, and when both are logged (complain mode, audit
+/// rules) the kernel writes both records.
+struct FollowingRecord {
+  std::string operation;
+  LogKind log = LogKind::None;
+  uint32_t requested = 0, denied = 0;
+};
+
 struct Decision {
   Verdict verdict = Verdict::Allow;
   LogKind log = LogKind::None;
@@ -63,6 +73,7 @@ struct Decision {
   std::string info;        // the log's info="…", when the kernel sets one
   std::optional<Transition> transition;  // exec and change_profile
   std::vector<RuleRef> rules;  // the rules matching the request (aasim-compiled policy only)
+  std::vector<FollowingRecord> following;  // records after this one's, in order
 };
 
 /// The profiles of a stacked label (`a//&b`), in order; one for a plain

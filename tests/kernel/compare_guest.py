@@ -67,11 +67,6 @@ def kernel_records(k, kind):
         op = f.get("operation", "")
         out.append(record(op, f.get("profile", ""), f["apparmor"], f.get("requested_mask", ""),
                           f.get("denied_mask", ""), kind in FILE_KINDS or op in ("open", "mknod")))
-    # aasim reports one record an event: of an open that creates the file,
-    # the first (mknod); the kernel logs the open's too when the creation
-    # is logged and allowed (complain, audit). Compared: the first.
-    if kind == "open":
-        out = out[:1]
     return sorted(out)
 
 
@@ -118,6 +113,8 @@ def aasim_answer(events, kind):
         if e["log"] != "none":
             records.append(record(e["operation"], e["profile"], e["log"], e["requested"], e["denied"],
                                   file_kind or e["class"] == "file"))
+        for f in e.get("following", []):  # an open after the creation it logged
+            records.append(record(f["operation"], e["profile"], f["log"], f["requested"], f["denied"], True))
         if e["log"] == "KILLED":
             verdict = "killed"
         elif e["decision"] == "deny" and verdict == "allow":

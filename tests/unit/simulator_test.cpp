@@ -528,6 +528,28 @@ TEST(KernelBehaviour, CreatingIsCheckedBeforeOpening) {
   EXPECT_EQ(ok.operation, "open");
 }
 
+// When the creation is logged and allowed (complain mode, an audit rule),
+// the kernel goes on to the open and logs it too (tests/kernel/ saw both
+// records).
+TEST(KernelBehaviour, ALoggedCreationIsFollowedByTheOpensRecord) {
+  auto l = load("profile c flags=(complain) { }\nprofile a { audit /tmp/** rw, /srv/** r, audit /srv/** w, }\n");
+  ASSERT_TRUE(l.error.empty()) << l.error;
+  Decision learn = decide(l.policy, "c", op("open /tmp/new wc"));
+  EXPECT_EQ(learn.verdict, Verdict::Allow);
+  EXPECT_EQ(learn.operation, "mknod");
+  EXPECT_EQ(learn.log, LogKind::Allowed);
+  ASSERT_EQ(learn.following.size(), 1u);
+  EXPECT_EQ(learn.following[0].operation, "open");
+  EXPECT_EQ(learn.following[0].log, LogKind::Allowed);
+  EXPECT_EQ(learn.following[0].requested, perm::kWrite | perm::kCreate);
+  Decision audited = decide(l.policy, "a", op("open /tmp/new wc"));
+  EXPECT_EQ(audited.log, LogKind::Audit);
+  ASSERT_EQ(audited.following.size(), 1u);
+  EXPECT_EQ(audited.following[0].log, LogKind::Audit);
+  Decision quiet = decide(l.policy, "a", op("open /tmp/other w"));  // no creation, one record
+  EXPECT_TRUE(quiet.following.empty());
+}
+
 TEST(KernelBehaviour, CapabilityAuditCacheStartsEmptyForEachProfile) {
   auto l = load("profile a { }\nprofile b { }\n");
   ASSERT_TRUE(l.error.empty()) << l.error;

@@ -221,8 +221,9 @@ std::string decisionJson(const frontend::SourceManager &sm, const Request &reque
     for (const auto &f : d.following) {
       if (following.size() > 1)
         following += ",";
-      following += fmt::format("{{\"operation\":{},\"log\":{},\"requested\":{},\"denied\":{}}}",
-                               simulator::jsonQuote(f.operation), simulator::jsonQuote(logKindName(f.log)),
+      following += fmt::format("{{\"profile\":{},\"operation\":{},\"log\":{},\"requested\":{},\"denied\":{}}}",
+                               simulator::jsonQuote(f.profile), simulator::jsonQuote(f.operation),
+                               simulator::jsonQuote(logKindName(f.log)),
                                simulator::jsonQuote(policyMaskString(request, f.requested)),
                                simulator::jsonQuote(policyMaskString(request, f.denied)));
     }

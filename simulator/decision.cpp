@@ -96,44 +96,37 @@ private:
 
   // A stack of profiles (`a//&b`, what an exec to `&b` leads to): every
   // profile decides, each as if alone; the request is denied when any
-  // denies. The kernel logs a record per profile that logs; the decision
-  // carries the first (its profile named), and every profile's rules. An
-  // exec leads to the stack of where each profile's exec leads.
+  // denies. Each profile that logs writes its own record: the first is the
+  // decision's, the others follow it. An exec leads to the stack of where
+  // each profile's exec leads.
   Decision decideStack(const std::string &label, const Request &request) {
     std::vector<std::string> parts = stackedLabelParts(label);
-    Decision d;
-    std::vector<std::string> targets;
-    for (const auto &part : parts) {
-      Decision one = (*this)(part, request);
-      if (d.operation.empty())
-        d = one;  // the first profile's answer, refined below
-      else {
-        if (d.log == LogKind::None && one.log != LogKind::None) {
-          d.log = one.log;
-          d.profile = one.profile;
-          d.requested = one.requested;
-          d.denied = one.denied;
-          d.info = one.info;
-        }
-        if (one.verdict == Verdict::Deny && d.verdict == Verdict::Allow) {
-          d.verdict = Verdict::Deny;
-          d.error = one.error;
-          if (d.log == LogKind::None || d.info.empty())
-            d.info = one.info;
-        }
-        d.rules.insert(d.rules.end(), one.rules.begin(), one.rules.end());
-      }
-      if (one.transition)
-        targets.push_back(one.transition->target);
-    }
-    if (d.log == LogKind::None)
+    std::vector<Decision> each;
+    for (const auto &part : parts)
+      each.push_back((*this)(part, request));
+    auto logs = [](const Decision &one) { return one.log != LogKind::None; };
+    auto first = std::find_if(each.begin(), each.end(), logs);
+    Decision d = first == each.end() ? each.front() : *first;
+    if (first == each.end())
       d.profile = label;
-    if (std::holds_alternative<ExecRequest>(request)) {
-      if (d.verdict == Verdict::Deny || targets.size() != parts.size()) {
-        d.transition.reset();
-      } else {
-        d.transition->target = stackedLabel(std::move(targets));
+    std::vector<std::string> targets;
+    for (auto it = each.begin(); it != each.end(); ++it) {
+      if (it != first && logs(*it))
+        d.following.push_back({it->profile, it->operation, it->log, it->requested, it->denied});
+      if (it->verdict == Verdict::Deny && d.verdict == Verdict::Allow) {
+        d.verdict = Verdict::Deny;
+        d.error = it->error;
       }
+      if (it != first)
+        d.rules.insert(d.rules.end(), it->rules.begin(), it->rules.end());
+      if (it->transition)
+        targets.push_back(it->transition->target);
+    }
+    if (std::holds_alternative<ExecRequest>(request)) {
+      if (d.verdict == Verdict::Deny || targets.size() != parts.size())
+        d.transition.reset();
+      else
+        d.transition->target = stackedLabel(std::move(targets));
     }
     return d;
   }
@@ -224,7 +217,7 @@ private:
             d.rules.push_back(rule);
         }
         if (open.log != LogKind::None)
-          d.following.push_back({r.operation, open.log, open.requested, open.denied});
+          d.following.push_back({d.profile, r.operation, open.log, open.requested, open.denied});
         return;
       }
       d.rules.clear();
@@ -532,6 +525,7 @@ private:
     std::string query(1, static_cast<char>(kClassMount));
     uint32_t s = t.walk(r.mountPoint, start);
     query += r.mountPoint;
+    const MountMatch m = mountMatch(r);  // what the kernel's check of this call matches
     uint32_t request = kMayMount;
     if (r.kind == MountRequest::Kind::Umount) {
       request = kMayUmount;
@@ -540,7 +534,6 @@ private:
       s = t.walk(r.device, t.step(s, 0));
       query += '\0' + r.device;
     } else {
-      const MountMatch m = mountMatch(r);
       s = t.walk(m.device, t.step(s, 0));
       s = t.walk(m.fsType, t.step(s, 0));
       s = t.step(s, 0);
@@ -553,18 +546,18 @@ private:
     }
     // Mount permissions are the raw low bits of the user half.
     auto mountPerms = [&](uint32_t state) {
-      Perms m;
-      m.allow = t.accept[state] & 0x7f;
+      Perms perms;
+      perms.allow = t.accept[state] & 0x7f;
       uint32_t a2 = t.accept2.empty() ? 0 : t.accept2[state];
-      m.audit = a2 & 0x7f;
-      m.quiet = (a2 >> 7) & 0x7f;
-      return m;
+      perms.audit = a2 & 0x7f;
+      perms.quiet = (a2 >> 7) & 0x7f;
+      return perms;
     };
     Perms perms = mountPerms(s);
     if (r.kind == MountRequest::Kind::Mount && !(perms.allow & kMayMount) && (perms.allow & kMountContinue) &&
-        !mountMatch(r).data.empty()) {
-      s = t.walk(r.data, t.step(s, 0));
-      query += '\0' + r.data;
+        !m.data.empty()) {
+      s = t.walk(m.data, t.step(s, 0));
+      query += '\0' + m.data;
       perms = mountPerms(s);
     }
     applyCheck(checkPolicy(p, perms, request, options_.auditMode), request, d);

@@ -55,8 +55,10 @@ struct Transition {
 /// A further record the same operation writes after the decision's own:
 /// an open that creates its file is checked as the creation (`mknod`),
 /// then as the open, and when both are logged (complain mode, audit
-/// rules) the kernel writes both records.
+/// rules) the kernel writes both records; under a stack of profiles each
+/// profile that logs writes its own.
 struct FollowingRecord {
+  std::string profile;
   std::string operation;
   LogKind log = LogKind::None;
   uint32_t requested = 0, denied = 0;

@@ -167,17 +167,19 @@ const LoadedProfile *tableTarget(const LoadedPolicy &policy, const LoadedProfile
 }
 
 // A table entry naming a stack of profiles (`cx -> &b` is written
-// `a//&a//b`): the label of them all, as the kernel names it (components
-// sorted, each once), when every one is loaded.
+// `a//&a//b`).
+bool namesStack(const std::string &entry) {
+  return entry.find("//&", entry.rfind('&', 0) == 0 ? 1 : 0) != std::string::npos;
+}
+
+// The label of such a stack, as the kernel names it (profiles sorted, each
+// once); none when one of its profiles is not loaded.
 std::optional<std::string> stackedTarget(const LoadedPolicy &policy, const LoadedProfile &profile,
                                          const std::optional<std::string> &ns, const std::string &entry) {
-  std::string name = entry[0] == '&' ? entry.substr(1) : entry;
-  if (name.find("//&") == std::string::npos)
-    return std::nullopt;
-  std::vector<std::string> parts = stackedLabelParts(name);
+  std::vector<std::string> parts = stackedLabelParts(entry[0] == '&' ? entry.substr(1) : entry);
   for (const auto &part : parts)
     if (part.empty() || !policy.find(part, profile.ns ? profile.ns : ns))
-      return std::string();
+      return std::nullopt;
   return stackedLabel(std::move(parts));
 }
 
@@ -208,27 +210,25 @@ Decision decideExec(const LoadedPolicy &policy, const LoadedProfile *profile, co
   if (perms.allow & perm::kExec) {
     const LoadedProfile *target = nullptr;
     bool attachConflict = false;
-    std::optional<std::string> stack;
-    if (x.type == ExecIndex::Type::Table && x.tableIndex < profile->xtable.size() &&
-        !profile->xtable[x.tableIndex].empty())
-      stack = stackedTarget(policy, *profile, ns, profile->xtable[x.tableIndex]);
-    if (stack && !stack->empty()) {
-      // The task runs under the whole stack (every profile of it decides
-      // what it does next: decision.cpp's decideStack).
-      next = Transition{modeName(x), *stack, !x.unsafe, false};
-    } else if (stack) {
-      target = nullptr;  // a component is missing: no transition, fallbacks below
-    } else if (x.type == ExecIndex::Type::Table) {
-      if (x.tableIndex < profile->xtable.size())
-        target = tableTarget(policy, *profile, ns, profile->xtable[x.tableIndex]);
+    std::optional<std::string> stack;  // the rule leads to a stack of profiles
+    if (x.type == ExecIndex::Type::Table) {
+      if (x.tableIndex < profile->xtable.size()) {
+        const std::string &entry = profile->xtable[x.tableIndex];
+        if (namesStack(entry))
+          stack = stackedTarget(policy, *profile, ns, entry);
+        else
+          target = tableTarget(policy, *profile, ns, entry);
+      }
     } else if (x.type == ExecIndex::Type::Name) {
       AttachResult a = findAttachment(x.child ? policy.children(*profile) : policy.topLevel(profile->ns ? profile->ns : ns),
                                       request.path, request.xattrs);
       target = a.profile;
       attachConflict = a.conflict;
     }
-    if (next) {
-      // the stack above
+    if (stack) {
+      // The task runs under the whole stack (every profile of it decides
+      // what it does next: decision.cpp's decideStack).
+      next = Transition{modeName(x), *stack, !x.unsafe, false};
     } else if (target) {
       ExecIndex shown = x;
       shown.child = x.child || target->parentName() == profile->name;  // a cx -> name entry

@@ -96,13 +96,24 @@ std::optional<uint32_t> accessMask(const std::string &word, std::string &error) 
   return m;
 }
 
-const std::map<std::string_view, uint32_t> &netOperations() {
-  static const std::map<std::string_view, uint32_t> kOps = {
-      {"create", kNetCreate},     {"connect", kNetConnect},  {"bind", kNetBind},           {"listen", kNetListen},
-      {"accept", kNetAccept},     {"send", kNetSend},        {"sendmsg", kNetSend},        {"receive", kNetReceive},
-      {"recvmsg", kNetReceive},   {"shutdown", kNetShutdown}, {"getattr", kNetGetattr},    {"setattr", kNetSetattr},
-      {"getopt", kNetGetopt},     {"getsockopt", kNetGetopt}, {"setopt", kNetSetopt},      {"setsockopt", kNetSetopt},
-      {"getsockname", kNetGetattr}, {"getpeername", kNetGetattr}};
+// A socket operation's word in traces: what it asks, and the operation
+// its record names (6.1's OP_* strings).
+struct NetOperation {
+  uint32_t mask;
+  std::string_view record;
+};
+
+const std::map<std::string_view, NetOperation> &netOperations() {
+  static const std::map<std::string_view, NetOperation> kOps = {
+      {"create", {kNetCreate, "create"}},          {"connect", {kNetConnect, "connect"}},
+      {"bind", {kNetBind, "bind"}},                {"listen", {kNetListen, "listen"}},
+      {"accept", {kNetAccept, "accept"}},          {"send", {kNetSend, "sendmsg"}},
+      {"sendmsg", {kNetSend, "sendmsg"}},          {"receive", {kNetReceive, "recvmsg"}},
+      {"recvmsg", {kNetReceive, "recvmsg"}},       {"shutdown", {kNetShutdown, "socket_shutdown"}},
+      {"getattr", {kNetGetattr, "getattr"}},       {"setattr", {kNetSetattr, "setattr"}},
+      {"getopt", {kNetGetopt, "getsockopt"}},      {"getsockopt", {kNetGetopt, "getsockopt"}},
+      {"setopt", {kNetSetopt, "setsockopt"}},      {"setsockopt", {kNetSetopt, "setsockopt"}},
+      {"getsockname", {kNetGetattr, "getsockname"}}, {"getpeername", {kNetGetattr, "getpeername"}}};
   return kOps;
 }
 
@@ -164,13 +175,8 @@ std::optional<Request> networkOperation(const std::vector<std::string> &words, s
     error = fmt::format("unknown network operation '{}'", words[1]);
     return std::nullopt;
   }
-  n.mask = it->second;
-  // The operation as the kernel's record names it (6.1's OP_* strings).
-  static const std::map<std::string_view, std::string_view> kRecordNames = {
-      {"send", "sendmsg"}, {"receive", "recvmsg"}, {"shutdown", "socket_shutdown"},
-      {"getopt", "getsockopt"}, {"setopt", "setsockopt"}};
-  auto named = kRecordNames.find(it->first);
-  n.operation = named == kRecordNames.end() ? std::string(it->first) : std::string(named->second);
+  n.mask = it->second.mask;
+  n.operation = it->second.record;
   auto fam = number(words[at]) ? number(words[at]) : dfa::networkFamilyNumber(words[at]);
   auto type = number(words[at + 1]) ? number(words[at + 1]) : dfa::socketTypeNumber(words[at + 1]);
   if (!fam || !type) {

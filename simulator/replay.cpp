@@ -26,6 +26,18 @@ void Replayer::applyCapabilityCache(const CapabilityRequest &r, Decision &d) {
   capCache_.caps |= bit;
 }
 
+Decision Replayer::onexecDecision(Task &task) {
+  // Debian's 6.1 kernel asks nothing more of the executable: no x
+  // permission, no record (seen with and without a change_profile rule
+  // naming it; docs/kernel.md).
+  Decision d;
+  d.profile = task.label;
+  d.operation = "exec";
+  d.transition = Transition{"change_onexec", *task.onexec, true, false};
+  task.onexec.reset();
+  return d;
+}
+
 ReplayStep Replayer::step(const TraceEvent &e) {
   ReplayStep out;
   Task &task = tasks_[e.pid];
@@ -57,21 +69,11 @@ ReplayStep Replayer::step(const TraceEvent &e) {
   out.label = task.label;
   if (!e.request)
     return out;
-  Decision d = decide(policy_, task.label, *e.request, options_);
+  const bool exec = std::holds_alternative<ExecRequest>(*e.request);
+  Decision d = exec && task.onexec ? onexecDecision(task) : decide(policy_, task.label, *e.request, options_);
   if (const auto *cap = std::get_if<CapabilityRequest>(&*e.request))
     applyCapabilityCache(*cap, d);
-  if (std::holds_alternative<ExecRequest>(*e.request) && task.onexec) {
-    // A pending change_onexec decides the exec: Debian's 6.1 kernel asks
-    // nothing more of the executable (no x permission, no record; seen
-    // with and without a change_profile rule naming it, docs/kernel.md).
-    Decision onexec;
-    onexec.profile = d.profile;
-    onexec.operation = d.operation;
-    onexec.transition = Transition{"change_onexec", *task.onexec, true, false};
-    d = std::move(onexec);
-    task.onexec.reset();
-  }
-  if (std::holds_alternative<ExecRequest>(*e.request) && d.verdict == Verdict::Allow && d.transition)
+  if (exec && d.verdict == Verdict::Allow && d.transition)
     task.label = d.transition->target;
   if (std::holds_alternative<ChangeHatRequest>(*e.request) && d.verdict == Verdict::Allow && d.transition)
     task.label = d.transition->target;

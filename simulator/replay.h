@@ -39,6 +39,9 @@ private:
     uint64_t caps = 0;
   };
   void applyCapabilityCache(const CapabilityRequest &r, Decision &d);
+  // An exec with a change_onexec pending: it goes to the onexec target,
+  // which it consumes.
+  static Decision onexecDecision(Task &task);
 
   const LoadedPolicy &policy_;
   DecideOptions options_;

@@ -113,8 +113,9 @@ def aasim_answer(events, kind):
         if e["log"] != "none":
             records.append(record(e["operation"], e["profile"], e["log"], e["requested"], e["denied"],
                                   file_kind or e["class"] == "file"))
-        for f in e.get("following", []):  # an open after the creation it logged
-            records.append(record(f["operation"], e["profile"], f["log"], f["requested"], f["denied"], True))
+        for f in e.get("following", []):  # an open after the creation it logged, another profile of a stack
+            records.append(record(f["operation"], f["profile"], f["log"], f["requested"], f["denied"],
+                                  file_kind or e["class"] == "file"))
         if e["log"] == "KILLED":
             verdict = "killed"
         elif e["decision"] == "deny" and verdict == "allow":

@@ -436,8 +436,9 @@ TEST(Replay, StackedExecTargets) {
                                                            "1 start /x label=a\n"
                                                            "1 exec /bin/x\n"
                                                            "1 open /etc/both r\n"
-                                                           "1 open /etc/a r\n");
-  ASSERT_EQ(steps.size(), 3u);
+                                                           "1 open /etc/a r\n"
+                                                           "1 open /etc/neither r\n");
+  ASSERT_EQ(steps.size(), 4u);
   ASSERT_TRUE(steps[0].decision->transition);
   EXPECT_EQ(steps[0].decision->transition->target, "a//&a//b");
   EXPECT_EQ(steps[1].label, "a//&a//b");
@@ -445,6 +446,12 @@ TEST(Replay, StackedExecTargets) {
   EXPECT_EQ(steps[2].decision->verdict, Verdict::Deny);  // a grants it, a//b does not
   EXPECT_EQ(steps[2].decision->profile, "a//b");
   EXPECT_EQ(steps[2].decision->log, LogKind::Denied);
+  EXPECT_TRUE(steps[2].decision->following.empty());
+  // Neither grants it: each profile of the stack writes its record.
+  ASSERT_EQ(steps[3].decision->following.size(), 1u);
+  EXPECT_EQ(steps[3].decision->profile, "a");
+  EXPECT_EQ(steps[3].decision->following[0].profile, "a//b");
+  EXPECT_EQ(steps[3].decision->following[0].log, LogKind::Denied);
 }
 
 // A pending change_onexec decides the next exec on Debian's 6.1 kernel:

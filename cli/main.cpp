@@ -1,6 +1,7 @@
 // The `aasim` command: one executable, one subcommand per job.
 #include "compile_jobs.h"
 #include "crosscheck.h"
+#include "diff_command.h"
 #include "log_command.h"
 #include "simulate_commands.h"
 #include "dfa/compress.h"
@@ -55,6 +56,10 @@ void printUsage(std::FILE *to) {
              "  replay      POLICY... --trace FILE...: every event of recorded audit logs or a\n"
              "              synthetic trace (docs/traces.md) decided, with agreement for\n"
              "              recorded events and a summary by profile\n"
+             "  diff        OLD NEW: what a change of policy changes, per profile and rule class:\n"
+             "              equivalent, more or less permissive, incomparable, with shortest\n"
+             "              witness requests; --trace FILE: the trace's events whose decision\n"
+             "              changes; exit 0 equivalent, 1 not (docs/guide.md)\n"
              "  log         [--json] FILE...: the AppArmor events of audit logs, parsed as\n"
              "              libapparmor parses them\n"
              "\n"
@@ -339,7 +344,7 @@ bool parseArgs(int argc, char **argv, CommandLine &cl) {
     fmt::print(stderr, "aasim: -S and -o both name where the policy goes; give one\n");
     return false;
   }
-  if (cl.files.empty() && cl.command != "query" && cl.command != "replay")
+  if (cl.files.empty() && cl.command != "query" && cl.command != "replay" && cl.command != "diff")
     cl.files.push_back("-");  // like apparmor_parser, read the policy from stdin
   cl.options.warnings = warningPolicy(cl);
   return true;
@@ -517,6 +522,18 @@ int run(int argc, char **argv) {
     sc.quiet = cl.quiet;
     sc.decide.auditMode = cl.auditMode;
     return cl.command == "query" ? aasim::cli::runQuery(sc) : aasim::cli::runReplay(sc);
+  }
+  if (cl.command == "diff") {
+    aasim::cli::DiffCommand dc;
+    dc.frontend = cl.options;
+    dc.compile = cl.compile;
+    dc.inputs = cl.files;
+    dc.traces = cl.traces;
+    dc.format = cl.traceFormat;
+    dc.json = cl.json;
+    dc.quiet = cl.quiet;
+    dc.decide.auditMode = cl.auditMode;
+    return aasim::cli::runDiff(dc);
   }
   if (cl.command != "check" && cl.command != "preprocess" && cl.command != "names" && cl.command != "compile") {
     fmt::print(stderr, "aasim: unknown command '{}'\n", cl.command);

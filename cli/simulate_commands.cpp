@@ -3,6 +3,7 @@
 #include "decision_output.h"
 #include "policy_loader.h"
 #include "replay_table.h"
+#include "trace_input.h"
 #include "simulator/operation_syntax.h"
 #include "simulator/trace_reader.h"
 #include "simulator/replay.h"
@@ -90,51 +91,6 @@ int runQuery(const SimulateCommand &c) {
     fmt::print("{}", decisionText(fe->sources(), *request, d, {}, /*withRules=*/true));
   return d.verdict == simulator::Verdict::Allow ? kExitAllowed : kExitDenied;
 }
-
-namespace {
-
-// A trace as a stream: files are read as they are replayed; standard input
-// is kept in memory so that its first line can tell the format.
-struct TraceStream {
-  std::string name;
-  std::ifstream file;
-  std::istringstream buffered;
-  std::istream *in = nullptr;
-  simulator::TraceFormat format = simulator::TraceFormat::Audit;
-};
-
-bool openTrace(const std::string &path, const std::optional<std::string> &format, TraceStream &t) {
-  t.name = path == "-" ? "<stdin>" : path;
-  if (path == "-") {
-    t.buffered.str(std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()));
-    t.in = &t.buffered;
-  } else {
-    t.file.open(path, std::ios::binary);
-    if (!t.file) {
-      fmt::print(stderr, "aasim: error: cannot read trace '{}'\n", path);
-      return false;
-    }
-    t.in = &t.file;
-  }
-  if (format) {
-    if (*format != "synthetic" && *format != "audit") {
-      fmt::print(stderr, "aasim: error: unknown trace format '{}' (synthetic, audit)\n", *format);
-      return false;
-    }
-    t.format = *format == "synthetic" ? simulator::TraceFormat::Synthetic : simulator::TraceFormat::Audit;
-    return true;
-  }
-  std::string line;
-  while (std::getline(*t.in, line))
-    if (line.find_first_not_of(" \t\r") != std::string::npos)
-      break;
-  t.format = simulator::detectTraceFormat(line);
-  t.in->clear();
-  t.in->seekg(0);
-  return true;
-}
-
-} // namespace
 
 int runReplay(const SimulateCommand &c) {
   if (c.policyFiles.empty() || c.traces.empty()) {

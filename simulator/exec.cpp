@@ -130,23 +130,6 @@ AttachResult findAttachment(const std::vector<const LoadedProfile *> &candidates
 namespace {
 
 // The rule's mode as profiles write it: ix, px, Px, Cix, PUx, ux, ...
-std::string modeName(const ExecIndex &x) {
-  std::string kind;
-  if (x.type == ExecIndex::Type::None) {
-    if (x.inherit)
-      kind.push_back('i');
-    else if (x.unconfined)
-      kind.push_back(x.unsafe ? 'u' : 'U');
-  } else {
-    kind.push_back(x.child ? (x.unsafe ? 'c' : 'C') : (x.unsafe ? 'p' : 'P'));
-    if (x.inherit)
-      kind.push_back('i');
-    else if (x.unconfined)
-      kind.push_back(x.unsafe ? 'u' : 'U');
-  }
-  kind.push_back('x');
-  return kind;
-}
 
 const LoadedProfile *tableTarget(const LoadedPolicy &policy, const LoadedProfile &profile,
                                  const std::optional<std::string> &ns, const std::string &entry) {
@@ -184,6 +167,24 @@ std::optional<std::string> stackedTarget(const LoadedPolicy &policy, const Loade
 }
 
 } // namespace
+
+std::string execModeName(const ExecIndex &x) {
+  std::string kind;
+  if (x.type == ExecIndex::Type::None) {
+    if (x.inherit)
+      kind.push_back('i');
+    else if (x.unconfined)
+      kind.push_back(x.unsafe ? 'u' : 'U');
+  } else {
+    kind.push_back(x.child ? (x.unsafe ? 'c' : 'C') : (x.unsafe ? 'p' : 'P'));
+    if (x.inherit)
+      kind.push_back('i');
+    else if (x.unconfined)
+      kind.push_back(x.unsafe ? 'u' : 'U');
+  }
+  kind.push_back('x');
+  return kind;
+}
 
 Decision decideExec(const LoadedPolicy &policy, const LoadedProfile *profile, const std::optional<std::string> &ns,
                     const ExecRequest &request, const DecideOptions &options) {
@@ -228,16 +229,16 @@ Decision decideExec(const LoadedPolicy &policy, const LoadedProfile *profile, co
     if (stack) {
       // The task runs under the whole stack (every profile of it decides
       // what it does next: decision.cpp's decideStack).
-      next = Transition{modeName(x), *stack, !x.unsafe, false};
+      next = Transition{execModeName(x), *stack, !x.unsafe, false};
     } else if (target) {
       ExecIndex shown = x;
       shown.child = x.child || target->parentName() == profile->name;  // a cx -> name entry
-      next = Transition{modeName(shown), target->name, !x.unsafe && target != profile, false};
+      next = Transition{execModeName(shown), target->name, !x.unsafe && target != profile, false};
     } else if (x.inherit) {
-      next = Transition{modeName(x), profile->name, false, x.type != ExecIndex::Type::None};
+      next = Transition{execModeName(x), profile->name, false, x.type != ExecIndex::Type::None};
       d.info = "ix fallback";
     } else if (x.unconfined) {
-      next = Transition{modeName(x), "unconfined", !x.unsafe, x.type != ExecIndex::Type::None};
+      next = Transition{execModeName(x), "unconfined", !x.unsafe, x.type != ExecIndex::Type::None};
       d.info = "ux fallback";
     } else {
       error = EACCES;

@@ -29,6 +29,9 @@ struct AttachResult {
 AttachResult findAttachment(const std::vector<const LoadedProfile *> &candidates, std::string_view path,
                             const std::vector<std::pair<std::string, std::string>> &xattrs);
 
+/// An exec index as a rule writes its mode: "ix", "Px", "cux", ...
+std::string execModeName(const ExecIndex &x);
+
 /// The exec decision of `profile` (null: unconfined) for `request`,
 /// including the transition.
 Decision decideExec(const LoadedPolicy &policy, const LoadedProfile *profile, const std::optional<std::string> &ns,

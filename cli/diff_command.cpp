@@ -1,0 +1,308 @@
+#include "diff_command.h"
+
+#include "decision_output.h"
+#include "policy_loader.h"
+#include "source_closure.h"
+#include "trace_input.h"
+
+#include "dfa/equivalence.h"
+#include "simulator/audit_log.h"
+#include "simulator/policy_diff.h"
+#include "simulator/replay.h"
+#include "simulator/witness_request.h"
+
+#include <fmt/format.h>
+
+#include <sys/stat.h>
+
+#include <map>
+#include <set>
+
+namespace aasim::cli {
+
+namespace {
+
+constexpr int kExitSame = 0, kExitDiffers = 1, kExitUsage = 2;
+
+using simulator::ProfileDiff;
+
+bool isDirectory(const std::string &path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+std::string withoutTrailingSlash(std::string p) {
+  while (p.size() > 1 && p.back() == '/')
+    p.pop_back();
+  return p;
+}
+
+std::string directoryOf(const std::string &file) {
+  size_t slash = file.rfind('/');
+  return slash == std::string::npos ? "." : slash == 0 ? "/" : file.substr(0, slash);
+}
+
+// A search path inside the old tree names the same place in the new one.
+std::string rebase(const std::string &path, const std::string &oldRoot, const std::string &newRoot) {
+  std::string p = withoutTrailingSlash(path);
+  if (p == oldRoot)
+    return newRoot;
+  if (p.size() > oldRoot.size() && p.compare(0, oldRoot.size(), oldRoot) == 0 && p[oldRoot.size()] == '/')
+    return newRoot + p.substr(oldRoot.size());
+  return p;
+}
+
+// The profile files of a directory argument, by name (apparmor_parser's
+// skip list, no subdirectories), or the file itself.
+std::map<std::string, std::string> policyFiles(const std::string &input, bool directory) {
+  std::map<std::string, std::string> out;
+  if (!directory) {
+    out.emplace("", input);
+    return out;
+  }
+  for (const auto &name : frontend::sortedDirectoryNames(input)) {
+    bool loud = false;
+    std::string full = input + "/" + name;
+    if (!frontend::isIgnoredIncludeName(name, loud) && !isDirectory(full))
+      out.emplace(name, full);
+  }
+  return out;
+}
+
+struct Side {
+  frontend::FrontendOptions options;
+  std::string root;
+  std::vector<std::string> files;  // to compile
+  simulator::LoadedPolicy policy;
+  std::unique_ptr<frontend::Frontend> frontend;
+};
+
+bool load(const DiffCommand &c, Side &side) {
+  std::string error;
+  side.frontend = frontend::Frontend::create(side.options, error);
+  if (!side.frontend) {
+    fmt::print(stderr, "aasim: {}\n", error);
+    return false;
+  }
+  dfa::CompileOptions co = c.compile;
+  if (side.options.featuresFile) {
+    co.features = dfa::PolicyFeatures::from(side.frontend->features());
+    co.recordFeatures = dfa::RecordFeatures::from(side.frontend->features());
+  }
+  return loadPolicyFiles(*side.frontend, side.files, {co, c.quiet}, side.policy);
+}
+
+std::string witnessRequest(const std::string &profile, const simulator::ClassDiff &cls,
+                           const simulator::Witness &w) {
+  if (!w.words.empty())
+    return profile + " " + simulator::joinWords(w.words);
+  // No single operation asks for the input: show the automaton's input.
+  std::string input = w.input;
+  if (cls.ruleClass != "file" && cls.ruleClass != "attachment" && !input.empty())
+    input.erase(0, 1);  // the class byte
+  return fmt::format("{} {} \"{}\"", profile, cls.ruleClass, dfa::showBytes(input));
+}
+
+void printText(const simulator::PolicyDiff &d) {
+  using simulator::diffVerdictName;
+  for (const ProfileDiff &p : d.profiles) {
+    switch (p.status) {
+    case ProfileDiff::Status::Added: fmt::print("profile {}: added\n", p.name); continue;
+    case ProfileDiff::Status::Removed: fmt::print("profile {}: removed\n", p.name); continue;
+    case ProfileDiff::Status::Renamed:
+      fmt::print("profile {}: renamed from {}: {}\n", p.name, p.oldName, diffVerdictName(p.verdict()));
+      break;
+    case ProfileDiff::Status::Compared: fmt::print("profile {}: {}\n", p.name, diffVerdictName(p.verdict())); break;
+    }
+    for (const auto &cls : p.classes) {
+      fmt::print("  {}: {}\n", cls.ruleClass, diffVerdictName(cls.verdict()));
+      for (const auto &note : cls.notes)
+        fmt::print("    {}\n", note);
+      for (const auto &w : cls.witnesses)
+        fmt::print("    {}: {} (was {}, now {})\n", simulator::changeName(w.change), witnessRequest(p.name, cls, w),
+                   w.before, w.after);
+    }
+  }
+}
+
+std::string jsonList(const std::vector<std::string> &items, bool quote = true) {
+  std::string out = "[";
+  for (const auto &s : items)
+    out += (out.size() > 1 ? "," : "") + (quote ? simulator::jsonQuote(s) : s);
+  return out + "]";
+}
+
+std::string statusName(ProfileDiff::Status s) {
+  switch (s) {
+  case ProfileDiff::Status::Compared: return "changed";
+  case ProfileDiff::Status::Added: return "added";
+  case ProfileDiff::Status::Removed: return "removed";
+  case ProfileDiff::Status::Renamed: return "renamed";
+  }
+  return "?";
+}
+
+std::string profileJson(const ProfileDiff &p) {
+  using simulator::jsonQuote;
+  std::vector<std::string> classes;
+  for (const auto &cls : p.classes) {
+    std::vector<std::string> witnesses;
+    for (const auto &w : cls.witnesses)
+      witnesses.push_back(fmt::format(
+          "{{\"change\":{},\"request\":{},\"words\":{},\"input\":{},\"before\":{},\"after\":{}}}",
+          jsonQuote(simulator::changeName(w.change)), jsonQuote(witnessRequest(p.name, cls, w)), jsonList(w.words),
+          jsonQuote(dfa::showBytes(w.input)), jsonQuote(w.before), jsonQuote(w.after)));
+    classes.push_back(fmt::format("{{\"class\":{},\"verdict\":{},\"notes\":{},\"witnesses\":{}}}",
+                                  jsonQuote(cls.ruleClass), jsonQuote(simulator::diffVerdictName(cls.verdict())),
+                                  jsonList(cls.notes), jsonList(witnesses, false)));
+  }
+  return fmt::format("{{\"profile\":{},\"status\":{},{}\"verdict\":{},\"classes\":{}}}", jsonQuote(p.name),
+                     jsonQuote(statusName(p.status)),
+                     p.oldName.empty() ? "" : fmt::format("\"old_name\":{},", jsonQuote(p.oldName)),
+                     jsonQuote(simulator::diffVerdictName(p.verdict())), jsonList(classes, false));
+}
+
+// What an event came to: "ALLOW", "DENY [DENIED]", "ALLOW -> target [px]".
+std::string outcome(const simulator::Decision &d) {
+  std::string out = d.verdict == simulator::Verdict::Allow ? "ALLOW" : "DENY";
+  if (d.log != simulator::LogKind::None)
+    out += fmt::format(" [{}]", simulator::logKindName(d.log));
+  if (d.transition)
+    out += fmt::format(" -> {} [{}]", d.transition->target, d.transition->mode);
+  return out;
+}
+
+// Replays every trace under both policies; prints each event whose
+// outcome changes. Returns the number changed, or nullopt on errors.
+std::optional<size_t> diffTraces(const DiffCommand &c, const Side &old, const Side &now) {
+  size_t changed = 0, events = 0, problems = 0;
+  simulator::DecideOptions options = c.decide;
+  options.explain = false;
+  for (const std::string &file : c.traces) {
+    TraceStream trace;
+    if (!openTrace(file, c.format, trace))
+      return std::nullopt;
+    simulator::Replayer before(old.policy, options), after(now.policy, options);
+    simulator::TraceReader reader(*trace.in, trace.format);
+    while (auto item = reader.next()) {
+      if (item->problem) {
+        fmt::print(stderr, "{}:{}: error: {}\n", trace.name, item->problem->line, item->problem->message);
+        ++problems;
+        continue;
+      }
+      const simulator::TraceEvent &e = *item->event;
+      if (e.notDecided)
+        continue;
+      simulator::ReplayStep a = before.step(e), b = after.step(e);
+      if (!a.decision || !b.decision)
+        continue;
+      ++events;
+      std::string was = outcome(*a.decision), is = outcome(*b.decision);
+      if (was == is)
+        continue;
+      ++changed;
+      std::optional<simulator::Request> startExec;
+      if (!e.request)
+        startExec = simulator::ExecRequest{e.exe, true, {}};
+      const simulator::Request &request = e.request ? *e.request : *startExec;
+      std::string what = fmt::format("{} {} {}", a.label, a.decision->operation, requestName(request));
+      if (c.json)
+        fmt::print("{{\"trace\":{},\"line\":{},\"event\":{},\"before\":{},\"after\":{}}}\n",
+                   simulator::jsonQuote(trace.name), e.line, simulator::jsonQuote(what), simulator::jsonQuote(was),
+                   simulator::jsonQuote(is));
+      else
+        fmt::print("{}:{}: {}: was {}, now {}\n", trace.name, e.line, what, was, is);
+    }
+  }
+  fmt::print(stderr, "aasim: {} events replayed under both policies, {} changed{}\n", events, changed,
+             problems ? fmt::format(", {} malformed lines", problems) : "");
+  if (problems)
+    return std::nullopt;
+  return changed;
+}
+
+} // namespace
+
+int runDiff(const DiffCommand &c) {
+  if (c.inputs.size() != 2) {
+    fmt::print(stderr, "usage: aasim diff [-I DIR]... [-b DIR] [-M FEATURES] [--json] [--trace FILE]... OLD NEW\n"
+                       "  OLD and NEW: two policy files, or two directories of policy\n");
+    return kExitUsage;
+  }
+  const bool directories = isDirectory(c.inputs[0]);
+  if (directories != isDirectory(c.inputs[1])) {
+    fmt::print(stderr, "aasim: error: OLD and NEW must both be files or both be directories\n");
+    return kExitUsage;
+  }
+  Side old, now;
+  old.root = withoutTrailingSlash(directories ? c.inputs[0] : directoryOf(c.inputs[0]));
+  now.root = withoutTrailingSlash(directories ? c.inputs[1] : directoryOf(c.inputs[1]));
+  old.options = now.options = c.frontend;
+  // A directory of policy is a tree like /etc/apparmor.d: its own base
+  // unless -b says otherwise; search paths inside OLD are read from NEW
+  // for the new policy.
+  if (directories && c.frontend.paths.baseDir.empty()) {
+    old.options.paths.baseDir = old.root;
+    now.options.paths.baseDir = now.root;
+  } else if (!c.frontend.paths.baseDir.empty()) {
+    now.options.paths.baseDir = rebase(c.frontend.paths.baseDir, old.root, now.root);
+  }
+  for (auto &dir : now.options.paths.includeDirs)
+    dir = rebase(dir, old.root, now.root);
+
+  // Compile only the files whose sources differ: a replay needs them all.
+  const bool everything = !c.traces.empty();
+  auto oldFiles = policyFiles(c.inputs[0], directories), newFiles = policyFiles(c.inputs[1], directories);
+  std::set<std::string> names;
+  for (auto &[name, path] : oldFiles)
+    names.insert(name);
+  for (auto &[name, path] : newFiles)
+    names.insert(name);
+  SourceClosure oldSources({old.root, old.options.paths}), newSources({now.root, now.options.paths});
+  size_t unchanged = 0;
+  for (const std::string &name : names) {
+    auto o = oldFiles.find(name), n = newFiles.find(name);
+    bool both = o != oldFiles.end() && n != newFiles.end();
+    if (both && !everything && sameSources(oldSources.closure(o->second), newSources.closure(n->second))) {
+      ++unchanged;
+      continue;
+    }
+    if (o != oldFiles.end())
+      old.files.push_back(o->second);
+    if (n != newFiles.end())
+      now.files.push_back(n->second);
+  }
+  bool loaded = load(c, old);
+  loaded = load(c, now) && loaded;
+  if (!loaded)
+    return kExitUsage;
+
+  simulator::PolicyDiff d = simulator::diffPolicies(old.policy, now.policy);
+  if (c.json) {
+    std::vector<std::string> profiles;
+    for (const auto &p : d.profiles)
+      profiles.push_back(profileJson(p));
+    fmt::print("{{\"equivalent\":{},\"profiles_compared\":{},\"files_unchanged\":{},\"profiles\":{}}}\n",
+               d.equivalent() ? "true" : "false", d.comparedProfiles, unchanged, jsonList(profiles, false));
+  } else {
+    printText(d);
+  }
+  size_t added = 0, removed = 0, renamed = 0;
+  for (const auto &p : d.profiles) {
+    added += p.status == ProfileDiff::Status::Added;
+    removed += p.status == ProfileDiff::Status::Removed;
+    renamed += p.status == ProfileDiff::Status::Renamed;
+  }
+  fmt::print(stderr,
+             "aasim: {} files with the same sources on both sides; {} profiles compared, {} differ, {} added, "
+             "{} removed, {} renamed\n",
+             unchanged, d.comparedProfiles, d.profiles.size() - added - removed - renamed, added, removed, renamed);
+  if (!everything)
+    return d.equivalent() ? kExitSame : kExitDiffers;
+  std::optional<size_t> changed = diffTraces(c, old, now);
+  if (!changed)
+    return kExitUsage;
+  return *changed == 0 ? kExitSame : kExitDiffers;
+}
+
+} // namespace aasim::cli

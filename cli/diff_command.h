@@ -1,0 +1,32 @@
+// `aasim diff OLD NEW`: what a change of policy changes, profile by
+// profile and rule class by rule class, with shortest witness requests
+// (simulator/policy_diff.h); with --trace, the events of a trace whose
+// decision, log or transition changes.
+#pragma once
+
+#include "dfa/policy_compiler.h"
+#include "frontend/frontend.h"
+#include "simulator/decision.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace aasim::cli {
+
+struct DiffCommand {
+  frontend::FrontendOptions frontend;
+  dfa::CompileOptions compile;
+  std::vector<std::string> inputs;   // OLD NEW
+  std::vector<std::string> traces;   // --trace FILE...
+  std::optional<std::string> format; // --format NAME (traces)
+  bool json = false;
+  bool quiet = false;
+  simulator::DecideOptions decide;
+};
+
+/// Exit status: 0 equivalent (with --trace: no event changed), 1 not, 2
+/// usage or policy errors.
+int runDiff(const DiffCommand &command);
+
+} // namespace aasim::cli

@@ -37,41 +37,56 @@ std::string withoutTrailingSlash(std::string p) {
   return p;
 }
 
-std::string directoryOf(const std::string &file) {
-  size_t slash = file.rfind('/');
-  return slash == std::string::npos ? "." : slash == 0 ? "/" : file.substr(0, slash);
-}
-
-// A search path inside the old tree names the same place in the new one.
-std::string rebase(const std::string &path, const std::string &oldRoot, const std::string &newRoot) {
+// A path inside a directory of the old version names the same place in
+// the new one.
+std::string rebase(const std::string &path, const std::vector<std::pair<std::string, std::string>> &roots) {
   std::string p = withoutTrailingSlash(path);
-  if (p == oldRoot)
-    return newRoot;
-  if (p.size() > oldRoot.size() && p.compare(0, oldRoot.size(), oldRoot) == 0 && p[oldRoot.size()] == '/')
-    return newRoot + p.substr(oldRoot.size());
+  for (const auto &[from, to] : roots) {
+    if (p == from)
+      return to;
+    if (p.size() > from.size() && p.compare(0, from.size(), from) == 0 && p[from.size()] == '/')
+      return to + p.substr(from.size());
+  }
   return p;
 }
 
-// The profile files of a directory argument, by name (apparmor_parser's
-// skip list, no subdirectories), or the file itself.
-std::map<std::string, std::string> policyFiles(const std::string &input, bool directory) {
-  std::map<std::string, std::string> out;
-  if (!directory) {
-    out.emplace("", input);
-    return out;
-  }
-  for (const auto &name : frontend::sortedDirectoryNames(input)) {
+// Directories of a profile tree that hold what profiles include, not
+// profiles (skipped by -r).
+bool holdsIncludes(const std::string &name) {
+  static const std::set<std::string> kNames = {"abi",   "abstractions", "tunables", "local",
+                                               "mappings", "disable",  "force-complain", "cache"};
+  return kNames.count(name) != 0;
+}
+
+// The profile files of a directory argument by name relative to it
+// (apparmor_parser's skip list; with `recursive`, subdirectories but
+// those that hold includes), or the file itself.
+void policyFiles(const std::string &dir, const std::string &prefix, bool recursive,
+                 std::map<std::string, std::string> &out) {
+  for (const auto &name : frontend::sortedDirectoryNames(dir)) {
     bool loud = false;
-    std::string full = input + "/" + name;
-    if (!frontend::isIgnoredIncludeName(name, loud) && !isDirectory(full))
-      out.emplace(name, full);
+    if (frontend::isIgnoredIncludeName(name, loud))
+      continue;
+    std::string full = dir + "/" + name;
+    if (!isDirectory(full))
+      out.emplace(prefix + name, full);
+    else if (recursive && !holdsIncludes(name))
+      policyFiles(full, prefix + name + "/", recursive, out);
   }
+}
+
+std::map<std::string, std::string> policyFiles(const std::string &input, bool directory, bool recursive) {
+  std::map<std::string, std::string> out;
+  if (directory)
+    policyFiles(withoutTrailingSlash(input), "", recursive, out);
+  else
+    out.emplace("", input);
   return out;
 }
 
 struct Side {
   frontend::FrontendOptions options;
-  std::string root;
+  std::vector<std::string> roots;  // directories that correspond between the versions
   std::vector<std::string> files;  // to compile
   simulator::LoadedPolicy policy;
   std::unique_ptr<frontend::Frontend> frontend;
@@ -225,7 +240,8 @@ std::optional<size_t> diffTraces(const DiffCommand &c, const Side &old, const Si
 
 int runDiff(const DiffCommand &c) {
   if (c.inputs.size() != 2) {
-    fmt::print(stderr, "usage: aasim diff [-I DIR]... [-b DIR] [-M FEATURES] [--json] [--trace FILE]... OLD NEW\n"
+    fmt::print(stderr, "usage: aasim diff [-I DIR]... [-b DIR] [-M FEATURES] [-r] [--rebase OLDDIR=NEWDIR]... [--json]\n"
+                       "                  [--trace FILE]... OLD NEW\n"
                        "  OLD and NEW: two policy files, or two directories of policy\n");
     return kExitUsage;
   }
@@ -235,37 +251,53 @@ int runDiff(const DiffCommand &c) {
     return kExitUsage;
   }
   Side old, now;
-  old.root = withoutTrailingSlash(directories ? c.inputs[0] : directoryOf(c.inputs[0]));
-  now.root = withoutTrailingSlash(directories ? c.inputs[1] : directoryOf(c.inputs[1]));
+  std::vector<std::pair<std::string, std::string>> roots;
+  for (const auto &[from, to] : c.rebases)
+    roots.emplace_back(withoutTrailingSlash(from), withoutTrailingSlash(to));
+  // Two directories are two versions of one tree; two files may be two
+  // files of one tree (their directories are not rebased).
+  if (directories)
+    roots.emplace_back(withoutTrailingSlash(c.inputs[0]), withoutTrailingSlash(c.inputs[1]));
+  for (const auto &[from, to] : roots) {
+    old.roots.push_back(from);
+    now.roots.push_back(to);
+  }
   old.options = now.options = c.frontend;
   // A directory of policy is a tree like /etc/apparmor.d: its own base
-  // unless -b says otherwise; search paths inside OLD are read from NEW
-  // for the new policy.
+  // unless -b says otherwise; search paths inside OLD (or a --rebase
+  // directory) are read from NEW for the new policy.
   if (directories && c.frontend.paths.baseDir.empty()) {
-    old.options.paths.baseDir = old.root;
-    now.options.paths.baseDir = now.root;
+    old.options.paths.baseDir = withoutTrailingSlash(c.inputs[0]);
+    now.options.paths.baseDir = withoutTrailingSlash(c.inputs[1]);
   } else if (!c.frontend.paths.baseDir.empty()) {
-    now.options.paths.baseDir = rebase(c.frontend.paths.baseDir, old.root, now.root);
+    now.options.paths.baseDir = rebase(c.frontend.paths.baseDir, roots);
   }
   for (auto &dir : now.options.paths.includeDirs)
-    dir = rebase(dir, old.root, now.root);
+    dir = rebase(dir, roots);
 
-  // Compile only the files whose sources differ: a replay needs them all.
-  const bool everything = !c.traces.empty();
-  auto oldFiles = policyFiles(c.inputs[0], directories), newFiles = policyFiles(c.inputs[1], directories);
+  // Compile only the files whose sources differ (two files: always); a
+  // replay needs them all.
+  const bool everything = !c.traces.empty() || !directories;
+  auto oldFiles = policyFiles(c.inputs[0], directories, c.recursive);
+  auto newFiles = policyFiles(c.inputs[1], directories, c.recursive);
   std::set<std::string> names;
   for (auto &[name, path] : oldFiles)
     names.insert(name);
   for (auto &[name, path] : newFiles)
     names.insert(name);
-  SourceClosure oldSources({old.root, old.options.paths}), newSources({now.root, now.options.paths});
+  SourceClosure oldSources({old.roots, old.options.paths}), newSources({now.roots, now.options.paths});
   size_t unchanged = 0;
   for (const std::string &name : names) {
     auto o = oldFiles.find(name), n = newFiles.find(name);
     bool both = o != oldFiles.end() && n != newFiles.end();
-    if (both && !everything && sameSources(oldSources.closure(o->second), newSources.closure(n->second))) {
-      ++unchanged;
-      continue;
+    if (both && !everything) {
+      auto differs = firstDifferentSource(oldSources.closure(o->second), newSources.closure(n->second));
+      if (!differs) {
+        ++unchanged;
+        continue;
+      }
+      if (!c.quiet)
+        fmt::print(stderr, "aasim: note: {}: compiled, its sources differ at {}\n", n->second, *differs);
     }
     if (o != oldFiles.end())
       old.files.push_back(o->second);
@@ -277,7 +309,9 @@ int runDiff(const DiffCommand &c) {
   if (!loaded)
     return kExitUsage;
 
-  simulator::PolicyDiff d = simulator::diffPolicies(old.policy, now.policy);
+  simulator::DiffOptions options;
+  options.witnessesPerChange = c.witnesses;
+  simulator::PolicyDiff d = simulator::diffPolicies(old.policy, now.policy, options);
   if (c.json) {
     std::vector<std::string> profiles;
     for (const auto &p : d.profiles)
@@ -293,11 +327,12 @@ int runDiff(const DiffCommand &c) {
     removed += p.status == ProfileDiff::Status::Removed;
     renamed += p.status == ProfileDiff::Status::Renamed;
   }
+  std::fflush(stdout);
   fmt::print(stderr,
              "aasim: {} files with the same sources on both sides; {} profiles compared, {} differ, {} added, "
              "{} removed, {} renamed\n",
              unchanged, d.comparedProfiles, d.profiles.size() - added - removed - renamed, added, removed, renamed);
-  if (!everything)
+  if (c.traces.empty())
     return d.equivalent() ? kExitSame : kExitDiffers;
   std::optional<size_t> changed = diffTraces(c, old, now);
   if (!changed)

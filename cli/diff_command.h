@@ -20,6 +20,12 @@ struct DiffCommand {
   std::vector<std::string> inputs;   // OLD NEW
   std::vector<std::string> traces;   // --trace FILE...
   std::optional<std::string> format; // --format NAME (traces)
+  /// --rebase OLDDIR=NEWDIR: a directory of the old version and where the
+  /// new version has it (search paths and sources under it correspond);
+  /// OLD=NEW (their directories) always.
+  std::vector<std::pair<std::string, std::string>> rebases;
+  bool recursive = false;
+  size_t witnesses = 3;    // --witnesses N: per kind of change and class  // -r: profile files in subdirectories too
   bool json = false;
   bool quiet = false;
   simulator::DecideOptions decide;

@@ -109,6 +109,9 @@ struct CommandLine {
   std::set<WarningFlag> werror;           // --Werror=NAME
   std::vector<std::string> rest;          // query: the words after --
   std::vector<std::string> traces;        // replay --trace FILE
+  std::vector<std::pair<std::string, std::string>> rebases;  // diff --rebase OLD=NEW
+  bool recursive = false;                 // diff -r
+  size_t witnesses = 3;                   // diff --witnesses N
   std::optional<std::string> traceFormat; // replay --format NAME
   bool json = false;                      // query/replay --json
   std::optional<bool> table;              // replay --table / --lines
@@ -234,6 +237,23 @@ bool parseArgs(int argc, char **argv, CommandLine &cl) {
       if (r < 0)
         return false;
       cl.traces.push_back(v);
+    } else if ((r = value("rebase", "", v))) {
+      size_t eq = v.find('=');
+      if (r < 0 || eq == std::string::npos || eq == 0 || eq + 1 == v.size()) {
+        fmt::print(stderr, "aasim: --rebase needs OLDDIR=NEWDIR\n");
+        return false;
+      }
+      cl.rebases.emplace_back(v.substr(0, eq), v.substr(eq + 1));
+    } else if ((r = value("witnesses", "", v))) {
+      char *end = nullptr;
+      unsigned long n = r < 0 ? 0 : std::strtoul(v.c_str(), &end, 10);
+      if (r < 0 || v.empty() || *end || n < 1 || n > 1000) {
+        fmt::print(stderr, "aasim: --witnesses needs a number from 1 to 1000\n");
+        return false;
+      }
+      cl.witnesses = n;
+    } else if (a == "-r" || a == "--recursive") {
+      cl.recursive = true;
     } else if ((r = value("format", "", v))) {
       if (r < 0)
         return false;
@@ -529,6 +549,9 @@ int run(int argc, char **argv) {
     dc.compile = cl.compile;
     dc.inputs = cl.files;
     dc.traces = cl.traces;
+    dc.rebases = cl.rebases;
+    dc.recursive = cl.recursive;
+    dc.witnesses = cl.witnesses;
     dc.format = cl.traceFormat;
     dc.json = cl.json;
     dc.quiet = cl.quiet;

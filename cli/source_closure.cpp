@@ -55,10 +55,12 @@ std::vector<std::pair<std::string, bool>> includedNames(const std::string &text)
 }
 
 std::string SourceClosure::keyOf(const std::string &path) const {
-  const std::string &root = tree_.root;
-  if (!root.empty() && path.size() > root.size() && path.compare(0, root.size(), root) == 0 &&
-      (root.back() == '/' || path[root.size()] == '/'))
-    return "@/" + path.substr(root.size() + (root.back() == '/' ? 0 : 1));
+  for (size_t i = 0; i < tree_.roots.size(); ++i) {
+    const std::string &root = tree_.roots[i];
+    if (!root.empty() && path.size() > root.size() && path.compare(0, root.size(), root) == 0 &&
+        (root.back() == '/' || path[root.size()] == '/'))
+      return "@" + std::to_string(i) + "/" + path.substr(root.size() + (root.back() == '/' ? 0 : 1));
+  }
   return path;
 }
 
@@ -77,7 +79,7 @@ const SourceClosure::Node &SourceClosure::node(const std::string &path) {
     std::vector<std::string> notices;
     std::string listing;
     for (const std::string &entry : resolver_.directoryEntries(path, notices)) {
-      listing += entry + '\n';
+      listing += entry.substr(entry.rfind('/') + 1) + '\n';  // names: the directory's own path differs
       n.reads.push_back(entry);
     }
     n.bytes = std::make_shared<const std::string>(std::move(listing));
@@ -115,13 +117,19 @@ SourceClosure::Sources SourceClosure::closure(const std::string &file) {
   return out;
 }
 
-bool sameSources(const SourceClosure::Sources &a, const SourceClosure::Sources &b) {
-  if (a.size() != b.size())
-    return false;
-  for (auto ia = a.begin(), ib = b.begin(); ia != a.end(); ++ia, ++ib)
-    if (ia->first != ib->first || (ia->second != ib->second && *ia->second != *ib->second))
-      return false;
-  return true;
+std::optional<std::string> firstDifferentSource(const SourceClosure::Sources &a, const SourceClosure::Sources &b) {
+  auto ia = a.begin(), ib = b.begin();
+  for (; ia != a.end() && ib != b.end(); ++ia, ++ib) {
+    if (ia->first != ib->first)
+      return std::min(ia->first, ib->first);
+    if (ia->second != ib->second && *ia->second != *ib->second)
+      return ia->first;
+  }
+  if (ia != a.end())
+    return ia->first;
+  if (ib != b.end())
+    return ib->first;
+  return std::nullopt;
 }
 
 } // namespace aasim::cli

@@ -13,15 +13,17 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace aasim::cli {
 
-/// A tree of policy: its root directory and the search paths its includes
-/// use.
+/// A tree of policy: the directories that correspond between the two
+/// versions (root i of one tree is root i of the other) and the search
+/// paths its includes use.
 struct PolicyTree {
-  std::string root;
+  std::vector<std::string> roots;
   frontend::SearchPaths paths;
 };
 
@@ -29,8 +31,8 @@ class SourceClosure {
 public:
   explicit SourceClosure(PolicyTree tree) : tree_(std::move(tree)), resolver_(tree_.paths) {}
 
-  /// Every file `file` may read, itself included: key (a path relative to
-  /// the root as "@/rel", else the path; "missing:NAME" for an include that
+  /// Every file `file` may read, itself included: key (a path under root i
+  /// as "@i/rel", else the path; "missing:NAME" for an include that
   /// resolves to nothing; "dir:KEY" for a directory's listing) -> bytes.
   using Sources = std::map<std::string, std::shared_ptr<const std::string>>;
   Sources closure(const std::string &file);
@@ -53,7 +55,8 @@ private:
 /// between <> or "", or the bare word), with whether each is a <> name.
 std::vector<std::pair<std::string, bool>> includedNames(const std::string &text);
 
-/// True when the two closures hold the same keys with the same bytes.
-bool sameSources(const SourceClosure::Sources &a, const SourceClosure::Sources &b);
+/// The first key whose bytes differ or that only one closure holds;
+/// nullopt when the two hold the same keys with the same bytes.
+std::optional<std::string> firstDifferentSource(const SourceClosure::Sources &a, const SourceClosure::Sources &b);
 
 } // namespace aasim::cli

@@ -160,6 +160,8 @@ private:
       return false;  // the profile is left out; its children still get their own diagnostics
     }
     cp.header = std::move(*header);
+    for (const auto &d : cp.header.downgrades)
+      diags_.warning(p.loc, frontend::WarningFlag::RuleDowngraded, fmt::format("profile {}: {}", cp.name, d), cp.name);
     if (cp.header.xmatchRegex) {
       std::vector<std::string> values;
       for (const auto &x : cp.header.xattrs)

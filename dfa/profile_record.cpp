@@ -342,6 +342,13 @@ std::optional<ProfileHeader> profileHeader(const Profile &p, const ProfileHeader
       h.mode = *m;
     } else if (auto bits = pathFlagBits(w.text)) {
       h.pathFlags = h.pathFlags.value_or(0) | *bits;
+    } else if (w.text.rfind("attach_disconnected.path=", 0) == 0) {
+      // 6.0 writes attach_disconnected plus the path a disconnected object
+      // is named under; 3.0.8's record holds only the flag.
+      h.pathFlags = h.pathFlags.value_or(0) | 0x4;
+      h.downgrades.push_back(fmt::format("profile flag '{}' kept as attach_disconnected: the apparmor_parser 3.0.8 "
+                                         "record has no disconnected path",
+                                         w.text));
     } else {
       error = fmt::format("profile flag '{}' has no apparmor_parser 3.0.8 encoding", w.text);
       return std::nullopt;

@@ -78,6 +78,9 @@ struct ProfileHeader {
   };
   std::vector<Xattr> xattrs;
 
+  /// What the 3.0.8 record could only keep in a coarser form (warnings).
+  std::vector<std::string> downgrades;
+
   std::array<uint32_t, 4> capsLow() const;
   std::array<uint32_t, 4> capsHigh() const;
 };

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <map>
 #include <optional>
@@ -139,15 +140,21 @@ struct PermsComparison {
   const LoadedProfile &before, &after;
   ClassDiff &out;
   bool file;  // the file automaton (words and masks as file permissions)
-  std::array<bool, 4> found{};
+  size_t limit;
+  std::array<size_t, 4> found{};
 
-  bool allFound() const { return found[0] && found[1] && found[2] && found[3]; }
+  bool allFound() const {
+    return std::all_of(found.begin(), found.end(), [&](size_t n) { return n >= limit; });
+  }
 
   void witness(Change c, const std::string &input, std::vector<std::string> words, std::string was, std::string now) {
     auto i = static_cast<size_t>(c);
-    if (found[i])
+    if (found[i] >= limit)
       return;
-    found[i] = true;
+    for (const auto &w : out.witnesses)
+      if (w.change == c && input.compare(0, w.input.size(), w.input) == 0)
+        return;  // a longer way to a change already shown
+    ++found[i];
     out.witnesses.push_back({c, input, std::move(words), std::move(was), std::move(now)});
   }
 
@@ -180,11 +187,11 @@ struct PermsComparison {
   }
 };
 
-ClassDiff compareFiles(const LoadedProfile &before, const LoadedProfile &after) {
+ClassDiff compareFiles(const LoadedProfile &before, const LoadedProfile &after, size_t limit) {
   ClassDiff out;
   out.ruleClass = "file";
   const dfa::KernelDfa &o = tableOf(before.file), &n = tableOf(after.file);
-  PermsComparison cmp{before, after, out, true};
+  PermsComparison cmp{before, after, out, true, limit};
   dfa::ProductWalk walk(dfa::KernelDfaView{o}, dfa::KernelDfaView{n});
   walk.run(
       dfa::KernelDfa::kStart, dfa::KernelDfa::kStart,
@@ -198,7 +205,7 @@ ClassDiff compareFiles(const LoadedProfile &before, const LoadedProfile &after) 
   return out;
 }
 
-ClassDiff comparePolicyClass(const LoadedProfile &before, const LoadedProfile &after, uint8_t cls) {
+ClassDiff comparePolicyClass(const LoadedProfile &before, const LoadedProfile &after, uint8_t cls, size_t limit) {
   ClassDiff out;
   out.ruleClass = policyClassName(cls);
   uint32_t so = before.classStart(cls), sn = after.classStart(cls);
@@ -209,7 +216,7 @@ ClassDiff comparePolicyClass(const LoadedProfile &before, const LoadedProfile &a
     return out;
   }
   const dfa::KernelDfa &o = *before.policydb, &n = *after.policydb;
-  PermsComparison cmp{before, after, out, false};
+  PermsComparison cmp{before, after, out, false, limit};
   dfa::ProductWalk walk(dfa::KernelDfaView{o}, dfa::KernelDfaView{n});
   const std::string prefix(1, static_cast<char>(cls));
   walk.run(
@@ -226,18 +233,16 @@ ClassDiff comparePolicyClass(const LoadedProfile &before, const LoadedProfile &a
   return out;
 }
 
-ClassDiff compareCapabilities(const LoadedProfile &before, const LoadedProfile &after) {
+ClassDiff compareCapabilities(const LoadedProfile &before, const LoadedProfile &after, size_t limit) {
   ClassDiff out;
   out.ruleClass = "capability";
-  auto first = [](uint64_t bits) {
-    for (unsigned c = 0; c < 64; ++c)
-      if (bits >> c & 1)
-        return c;
-    return 64u;
-  };
   auto add = [&](Change c, uint64_t bits, std::string was, std::string now) {
-    unsigned cap = first(bits);
-    out.witnesses.push_back({c, capabilityName(cap), {"capability", capabilityName(cap)}, std::move(was), std::move(now)});
+    size_t n = 0;
+    for (unsigned cap = 0; cap < 64 && n < limit; ++cap)
+      if (bits >> cap & 1) {
+        out.witnesses.push_back({c, capabilityName(cap), {"capability", capabilityName(cap)}, was, now});
+        ++n;
+      }
   };
   if (uint64_t gained = after.capsAllow & ~before.capsAllow) {
     out.morePermissive = true;
@@ -251,7 +256,7 @@ ClassDiff compareCapabilities(const LoadedProfile &before, const LoadedProfile &
                      (before.capsKill ^ after.capsKill);
   if (logging) {
     out.otherChange = true;
-    unsigned cap = first(logging);
+    unsigned cap = static_cast<unsigned>(__builtin_ctzll(logging));
     auto text = [cap](const LoadedProfile &p) {
       Perms perms;
       perms.audit = static_cast<uint32_t>(p.capsAudit >> cap & 1);
@@ -264,27 +269,31 @@ ClassDiff compareCapabilities(const LoadedProfile &before, const LoadedProfile &
   return out;
 }
 
-ClassDiff compareAttachments(const LoadedProfile &before, const LoadedProfile &after) {
+ClassDiff compareAttachments(const LoadedProfile &before, const LoadedProfile &after, size_t limit) {
   ClassDiff out;
   out.ruleClass = "attachment";
   const dfa::KernelDfa &o = tableOf(before.xmatch), &n = tableOf(after.xmatch);
-  bool gained = false, lost = false;
+  size_t gained = 0, lost = 0;
   dfa::ProductWalk walk(dfa::KernelDfaView{o}, dfa::KernelDfaView{n}, /*outOfBand=*/true);
   walk.run(
       dfa::KernelDfa::kStart, dfa::KernelDfa::kStart,
       [&](uint32_t l, uint32_t r) {
         bool was = o.accept[l] & kMayExecAttach, now = n.accept[r] & kMayExecAttach;
-        if (was == now || (now ? gained : lost))
+        if (was == now || (now ? gained : lost) >= limit)
           return true;
         std::vector<size_t> outOfBand;
         std::string input = walk.input(&outOfBand);
+        const Change kind = now ? Change::NewlyAllowed : Change::NewlyDenied;
+        for (const auto &w : out.witnesses)
+          if (w.change == kind && input.compare(0, w.input.size(), w.input) == 0)
+            return true;
         std::vector<std::string> words;
         if (outOfBand.empty())
           words = {"exec", input};
-        (now ? gained : lost) = true;
-        out.witnesses.push_back({now ? Change::NewlyAllowed : Change::NewlyDenied, input, std::move(words),
-                                 was ? "attaches" : "does not attach", now ? "attaches" : "does not attach"});
-        return !(gained && lost);
+        ++(now ? gained : lost);
+        out.witnesses.push_back({kind, input, std::move(words), was ? "attaches" : "does not attach",
+                                 now ? "attaches" : "does not attach"});
+        return gained < limit || lost < limit;
       },
       [](uint32_t l, uint32_t r) { return l != 0 || r != 0; });
   // Attaching to more programs confines more of them: neither side of
@@ -343,23 +352,27 @@ ClassDiff compareProfileFlags(const LoadedProfile &before, const LoadedProfile &
 
 } // namespace
 
-ProfileDiff diffProfile(const LoadedProfile &before, const LoadedProfile &after) {
+ProfileDiff diffProfile(const LoadedProfile &before, const LoadedProfile &after, const DiffOptions &options) {
+  const size_t limit = std::max<size_t>(options.witnessesPerChange, 1);
   ProfileDiff d;
   d.name = after.name;
   auto keep = [&](ClassDiff c) {
+    // Shown by kind, each kind shortest first (the order they were found).
+    std::stable_sort(c.witnesses.begin(), c.witnesses.end(),
+                     [](const Witness &a, const Witness &b) { return a.change < b.change; });
     if (!c.witnesses.empty() || !c.notes.empty() || c.morePermissive || c.lessPermissive || c.otherChange)
       d.classes.push_back(std::move(c));
   };
   keep(compareProfileFlags(before, after));
-  keep(compareAttachments(before, after));
-  keep(compareFiles(before, after));
-  keep(compareCapabilities(before, after));
+  keep(compareAttachments(before, after, limit));
+  keep(compareFiles(before, after, limit));
+  keep(compareCapabilities(before, after, limit));
   const bool filesApart = before.file || after.file;  // file rules are compared on the file automaton
   for (unsigned cls = 1; cls < 256; ++cls) {
     if (cls == policy_class::kFile && filesApart)
       continue;
     if (before.classStart(static_cast<uint8_t>(cls)) || after.classStart(static_cast<uint8_t>(cls)))
-      keep(comparePolicyClass(before, after, static_cast<uint8_t>(cls)));
+      keep(comparePolicyClass(before, after, static_cast<uint8_t>(cls), limit));
   }
   return d;
 }
@@ -375,7 +388,7 @@ bool sameAutomata(const LoadedProfile &a, const LoadedProfile &b) {
 
 } // namespace
 
-PolicyDiff diffPolicies(const LoadedPolicy &before, const LoadedPolicy &after) {
+PolicyDiff diffPolicies(const LoadedPolicy &before, const LoadedPolicy &after, const DiffOptions &options) {
   PolicyDiff out;
   std::map<std::string, const LoadedProfile *> old, now;
   for (const auto &p : before.profiles())
@@ -390,7 +403,7 @@ PolicyDiff diffPolicies(const LoadedPolicy &before, const LoadedPolicy &after) {
       continue;
     }
     ++out.comparedProfiles;
-    ProfileDiff d = diffProfile(*p, *it->second);
+    ProfileDiff d = diffProfile(*p, *it->second, options);
     d.name = name;
     if (!d.classes.empty())
       out.profiles.push_back(std::move(d));
@@ -413,7 +426,7 @@ PolicyDiff diffPolicies(const LoadedPolicy &before, const LoadedPolicy &after) {
       continue;
     }
     matched[*pick] = true;
-    ProfileDiff d = diffProfile(*r, *added[*pick]);
+    ProfileDiff d = diffProfile(*r, *added[*pick], options);
     d.status = ProfileDiff::Status::Renamed;
     d.name = key(*added[*pick]);
     d.oldName = key(*r);

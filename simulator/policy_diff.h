@@ -60,12 +60,19 @@ struct PolicyDiff {
   bool equivalent() const { return profiles.empty(); }
 };
 
+struct DiffOptions {
+  /// Witnesses per kind of change and rule class, shortest first; each
+  /// further one is no extension of an earlier one (another place, not a
+  /// longer path to the same change).
+  size_t witnessesPerChange = 1;
+};
+
 /// The differences of one profile's two versions.
-ProfileDiff diffProfile(const LoadedProfile &before, const LoadedProfile &after);
+ProfileDiff diffProfile(const LoadedProfile &before, const LoadedProfile &after, const DiffOptions &options = {});
 
 /// Every profile of both policies, matched by namespace and name; a removed
 /// and an added profile with the same automata (or the same attachment)
 /// are reported as renamed.
-PolicyDiff diffPolicies(const LoadedPolicy &before, const LoadedPolicy &after);
+PolicyDiff diffPolicies(const LoadedPolicy &before, const LoadedPolicy &after, const DiffOptions &options = {});
 
 } // namespace aasim::simulator

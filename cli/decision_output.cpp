@@ -102,15 +102,6 @@ std::string showName(std::string_view s) {
   return out;
 }
 
-// The rule as written: its source line, trimmed (the origin's own text
-// when the line is not available).
-std::string ruleText(const frontend::SourceManager &sm, const dfa::RuleOrigin &o) {
-  if (!o.loc.valid())
-    return o.text;
-  std::string_view line = sm.lineText(o.loc);
-  size_t b = line.find_first_not_of(" \t"), e = line.find_last_not_of(" \t\r");
-  return b == std::string_view::npos ? o.text : std::string(line.substr(b, e - b + 1));
-}
 
 // What follows the request on a line: the transition, the info and what
 // a record said, each after a blank.
@@ -129,6 +120,16 @@ void appendResult(std::string &out, const Decision &d, const EventContext &ctx) 
 }
 
 } // namespace
+
+// The rule as written: its source line, trimmed (the origin's own text
+// when the line is not available).
+std::string ruleText(const frontend::SourceManager &sm, const dfa::RuleOrigin &o) {
+  if (!o.loc.valid())
+    return o.text;
+  std::string_view line = sm.lineText(o.loc);
+  size_t b = line.find_first_not_of(" \t"), e = line.find_last_not_of(" \t\r");
+  return b == std::string_view::npos ? o.text : std::string(line.substr(b, e - b + 1));
+}
 
 std::string decisionText(const frontend::SourceManager &sm, const Request &request, const Decision &d,
                          const EventContext &ctx, bool withRules) {

@@ -21,6 +21,10 @@ struct EventContext {
   std::optional<bool> agrees;           // prediction matches the record
 };
 
+/// A rule as written: its source line, trimmed (the origin's own text
+/// when the line is not available).
+std::string ruleText(const frontend::SourceManager &sm, const dfa::RuleOrigin &origin);
+
 /// The name an operation acts on (path, capability, peer, ...).
 std::string requestName(const simulator::Request &r);
 

@@ -2,6 +2,7 @@
 #include "compile_jobs.h"
 #include "crosscheck.h"
 #include "diff_command.h"
+#include "test_command.h"
 #include "log_command.h"
 #include "simulate_commands.h"
 #include "dfa/compress.h"
@@ -60,6 +61,9 @@ void printUsage(std::FILE *to) {
              "              equivalent, more or less permissive, incomparable, with shortest\n"
              "              witness requests; --trace FILE: the trace's events whose decision\n"
              "              changes; exit 0 equivalent, 1 not (docs/guide.md)\n"
+             "  test        SPEC...: assertions about a policy (allow, deny, log, transition, and\n"
+             "              `never` invariants checked over every input) with counterexamples;\n"
+             "              --policy FILE, --json, --junit FILE, --sarif FILE; exit 1 on a failure\n"
              "  log         [--json] FILE...: the AppArmor events of audit logs, parsed as\n"
              "              libapparmor parses them\n"
              "\n"
@@ -112,6 +116,8 @@ struct CommandLine {
   std::vector<std::pair<std::string, std::string>> rebases;  // diff --rebase OLD=NEW
   bool recursive = false;                 // diff -r
   size_t witnesses = 3;                   // diff --witnesses N
+  std::vector<std::string> policies;      // test --policy FILE
+  std::optional<std::string> junit, sarif; // test/lint --junit FILE, --sarif FILE
   std::optional<std::string> traceFormat; // replay --format NAME
   bool json = false;                      // query/replay --json
   std::optional<bool> table;              // replay --table / --lines
@@ -244,6 +250,18 @@ bool parseArgs(int argc, char **argv, CommandLine &cl) {
         return false;
       }
       cl.rebases.emplace_back(v.substr(0, eq), v.substr(eq + 1));
+    } else if ((r = value("policy", "", v))) {
+      if (r < 0)
+        return false;
+      cl.policies.push_back(v);
+    } else if ((r = value("junit", "", v))) {
+      if (r < 0)
+        return false;
+      cl.junit = v;
+    } else if ((r = value("sarif", "", v))) {
+      if (r < 0)
+        return false;
+      cl.sarif = v;
     } else if ((r = value("witnesses", "", v))) {
       char *end = nullptr;
       unsigned long n = r < 0 ? 0 : std::strtoul(v.c_str(), &end, 10);
@@ -364,7 +382,8 @@ bool parseArgs(int argc, char **argv, CommandLine &cl) {
     fmt::print(stderr, "aasim: -S and -o both name where the policy goes; give one\n");
     return false;
   }
-  if (cl.files.empty() && cl.command != "query" && cl.command != "replay" && cl.command != "diff")
+  if (cl.files.empty() && cl.command != "query" && cl.command != "replay" && cl.command != "diff" &&
+      cl.command != "test")
     cl.files.push_back("-");  // like apparmor_parser, read the policy from stdin
   cl.options.warnings = warningPolicy(cl);
   return true;
@@ -557,6 +576,19 @@ int run(int argc, char **argv) {
     dc.quiet = cl.quiet;
     dc.decide.auditMode = cl.auditMode;
     return aasim::cli::runDiff(dc);
+  }
+  if (cl.command == "test") {
+    aasim::cli::TestCommand tc;
+    tc.frontend = cl.options;
+    tc.compile = cl.compile;
+    tc.specs = cl.files;
+    tc.policies = cl.policies;
+    tc.junit = cl.junit;
+    tc.sarif = cl.sarif;
+    tc.json = cl.json;
+    tc.quiet = cl.quiet;
+    tc.decide.auditMode = cl.auditMode;
+    return aasim::cli::runTest(tc);
   }
   if (cl.command != "check" && cl.command != "preprocess" && cl.command != "names" && cl.command != "compile") {
     fmt::print(stderr, "aasim: unknown command '{}'\n", cl.command);

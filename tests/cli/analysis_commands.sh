@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# `aasim diff`, `aasim test`, `aasim lint`, `aasim transitions` and
+# `aasim suggest` as a user runs them on the shipped example: exit status,
+# verdicts and witnesses, JSON that parses, JUnit XML that parses, SARIF
+# that validates against the SARIF 2.1.0 schema (tests/fixtures/sarif).
+set -euo pipefail
+aasim=$1
+src=$2
+ex="$src/corpus/examples"
+policy="$ex/usr.sbin.webserver"
+next="$ex/next/usr.sbin.webserver"
+schema="$src/tests/fixtures/sarif/sarif-schema-2.1.0.json"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+features=()
+[[ -f /usr/share/apparmor-features/features ]] && features=(-M /usr/share/apparmor-features/features)
+status() { set +e; "$@" > "$tmp/out" 2> "$tmp/err"; echo $?; set -e; }
+
+# A Python with jsonschema (Debian's python3-jsonschema, installed by
+# scripts/install-deps.sh, or the default python3's own).
+py=""
+for candidate in python3 /usr/bin/python3; do
+  if "$candidate" -c 'import jsonschema' 2>/dev/null; then py=$candidate; break; fi
+done
+[[ -n $py ]] || fail "no python3 with jsonschema (scripts/install-deps.sh installs python3-jsonschema)"
+validate_sarif() {
+  "$py" - "$schema" "$1" <<'EOF' || fail "SARIF $1 does not validate"
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+log = json.load(open(sys.argv[2]))
+jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(log)
+assert log["runs"][0]["tool"]["driver"]["name"] == "aasim"
+EOF
+}
+# The validator itself must reject a broken log.
+echo '{"version":"2.1.0","runs":[{"tool":{"driver":{}}}]}' > "$tmp/bad.sarif"
+if ( validate_sarif "$tmp/bad.sarif" ) >/dev/null 2>&1; then fail "the SARIF check accepts a log without a driver name"; fi
+
+# --- diff -------------------------------------------------------------------
+[[ $(status "$aasim" diff "${features[@]}" -b "$ex" "$policy" "$policy") == 0 ]] || fail "identical diff must exit 0: $(cat "$tmp/err")"
+[[ ! -s "$tmp/out" ]] || fail "identical diff printed: $(cat "$tmp/out")"
+[[ $(status "$aasim" diff "${features[@]}" -b "$ex" "$policy" "$next") == 1 ]] || fail "changed diff must exit 1: $(cat "$tmp/err")"
+grep -q '^profile webserver: more permissive' "$tmp/out" || fail "verdict: $(cat "$tmp/out")"
+grep -q 'transition changed: webserver exec /usr/bin/gzip (was Px -> gzip-helper, now ix)' "$tmp/out" || fail "transition witness: $(cat "$tmp/out")"
+grep -q 'newly allowed: webserver access /var/log/webserver/a wacd (was denied, now allowed)' "$tmp/out" || fail "widened glob witness: $(cat "$tmp/out")"
+# Every witness is a request: `aasim query` decides it differently under the two.
+grep -o 'newly allowed: webserver [^(]*' "$tmp/out" | sed 's/newly allowed: //; s/ *$//' > "$tmp/witnesses"
+[[ -s "$tmp/witnesses" ]] || fail "no witnesses"
+while read -r -a words; do
+  [[ $(status "$aasim" query "${features[@]}" -b "$ex" "$policy" -- "${words[@]}") == 1 ]] || fail "old policy allows ${words[*]}"
+  [[ $(status "$aasim" query "${features[@]}" -b "$ex" "$next" -- "${words[@]}") == 0 ]] || fail "new policy denies ${words[*]}"
+done < "$tmp/witnesses"
+[[ $(status "$aasim" diff --json "${features[@]}" -b "$ex" "$policy" "$next") == 1 ]] || fail "json diff"
+"$py" -c 'import json,sys; d=json.load(open(sys.argv[1])); p=d["profiles"][0]; assert not d["equivalent"] and p["profile"]=="webserver" and p["verdict"]=="more permissive", d' "$tmp/out" \
+  || fail "diff json: $(cat "$tmp/out")"
+[[ $(status "$aasim" diff "${features[@]}" -b "$ex" "$policy" "$next" --trace "$ex/webserver.trace") == 1 ]] || fail "trace diff"
+grep -q 'webserver.trace:18: webserver exec /usr/bin/gzip: was ALLOW -> gzip-helper \[Px\], now ALLOW -> webserver \[ix\]' "$tmp/out" \
+  || fail "trace diff: $(cat "$tmp/out")"
+[[ $(status "$aasim" diff "${features[@]}" -b "$ex" "$policy" "$policy" --trace "$ex/webserver.trace") == 0 ]] || fail "same policy, same trace"
+[[ $(status "$aasim" diff -b "$ex" "$policy") == 2 ]] || fail "one input must be a usage error"
+[[ $(status "$aasim" diff -b "$ex" "$policy" "$ex/broken.profile") == 2 ]] || fail "a broken profile must exit 2"
+grep -q 'broken.profile:[0-9]*:[0-9]*: error' "$tmp/err" || fail "broken profile diagnostic: $(cat "$tmp/err")"
+# Directories: unchanged files are not compiled, a changed one is.
+mkdir -p "$tmp/old" "$tmp/new"
+cp -r "$ex/abstractions" "$ex/tunables" "$ex/abi" "$policy" "$tmp/old/"
+cp -r "$ex/abstractions" "$ex/tunables" "$ex/abi" "$tmp/new/"
+cp "$next" "$tmp/new/usr.sbin.webserver"
+printf 'profile other /usr/bin/other {\n  /tmp/** r,\n}\n' > "$tmp/old/other"
+cp "$tmp/old/other" "$tmp/new/other"
+[[ $(status "$aasim" diff "${features[@]}" "$tmp/old" "$tmp/new") == 1 ]] || fail "directory diff: $(cat "$tmp/err")"
+grep -q '1 files with the same sources on both sides' "$tmp/err" || fail "unchanged file not skipped: $(cat "$tmp/err")"
+echo '  /etc/extra r,' > "$tmp/new/abstractions/example-extra"
+sed -i 's|^  /tmp/\*\* r,|  /tmp/** r,\n  include <abstractions/example-extra>|' "$tmp/new/other"
+[[ $(status "$aasim" diff "${features[@]}" "$tmp/old" "$tmp/new") == 1 ]] || fail "directory diff 2"
+grep -q 'newly allowed: other access /etc/extra r' "$tmp/out" || fail "included change: $(cat "$tmp/out")"
+
+# --- test -------------------------------------------------------------------
+spec="$ex/webserver.spec"
+[[ $(status "$aasim" test "${features[@]}" -b "$ex" "$spec") == 0 ]] || fail "example spec must pass: $(cat "$tmp/out" "$tmp/err")"
+grep -q '^PASS .*webserver.spec:16: never \* write /etc/shadow' "$tmp/out" || fail "test output: $(cat "$tmp/out")"
+[[ $(status "$aasim" test "${features[@]}" -b "$ex" --policy "$next" --junit "$tmp/junit.xml" --sarif "$tmp/test.sarif" "$spec") == 1 ]] \
+  || fail "the next version must fail the spec"
+grep -q '^FAIL .*webserver.spec:13: transition webserver exec /usr/bin/gzip -> gzip-helper' "$tmp/out" || fail "failure line: $(cat "$tmp/out")"
+grep -q 'granted by: /usr/bin/gzip ix, (.*next/usr.sbin.webserver:[0-9]*:[0-9]*)' "$tmp/out" || fail "rule of the failure: $(cat "$tmp/out")"
+validate_sarif "$tmp/test.sarif"
+"$py" - "$tmp/junit.xml" <<'EOF' || fail "junit: $(cat "$tmp/junit.xml")"
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+assert root.tag == "testsuites" and root.get("failures") == "2", root.attrib
+cases = root.findall(".//testcase")
+assert len(cases) == int(root.get("tests")) and sum(1 for c in cases if c.find("failure") is not None) == 2
+EOF
+[[ $(status "$aasim" test --json "${features[@]}" -b "$ex" --policy "$next" "$spec") == 1 ]] || fail "json test"
+"$py" -c '
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+fails = [r for r in rows if r["result"] == "fail"]
+assert len(rows) == 14 and len(fails) == 2 and fails[1]["rules"], rows' "$tmp/out" || fail "test json: $(cat "$tmp/out")"
+printf 'policy %s\nnever webserver write /var/log/**\nbogus words\n' "$(realpath "$policy")" > "$tmp/bad.spec"
+[[ $(status "$aasim" test "${features[@]}" -b "$ex" --sarif "$tmp/bad.sarif" "$tmp/bad.spec") == 1 ]] || fail "bad spec must fail"
+grep -q 'bad.spec:3: error: unknown assertion' "$tmp/err" || fail "spec error: $(cat "$tmp/err")"
+grep -q 'webserver access /var/log/webserver/.log w: allowed' "$tmp/out" || fail "never counterexample: $(cat "$tmp/out")"
+validate_sarif "$tmp/bad.sarif"
+[[ $(status "$aasim" test "$tmp/nosuch.spec") == 2 ]] || fail "a missing spec must exit 2"
+
+echo "analysis commands: ok"

@@ -3,6 +3,7 @@
 #include "crosscheck.h"
 #include "diff_command.h"
 #include "test_command.h"
+#include "lint_command.h"
 #include "log_command.h"
 #include "simulate_commands.h"
 #include "dfa/compress.h"
@@ -64,6 +65,9 @@ void printUsage(std::FILE *to) {
              "  test        SPEC...: assertions about a policy (allow, deny, log, transition, and\n"
              "              `never` invariants checked over every input) with counterexamples;\n"
              "              --policy FILE, --json, --junit FILE, --sarif FILE; exit 1 on a failure\n"
+             "  lint        POLICY...: redundant and shadowed rules, missing exec targets,\n"
+             "              unconfined execs and other dangerous grants, with --trace FILE the\n"
+             "              rules no event used; --json, --sarif FILE; exit 1 on findings\n"
              "  log         [--json] FILE...: the AppArmor events of audit logs, parsed as\n"
              "              libapparmor parses them\n"
              "\n"
@@ -118,6 +122,7 @@ struct CommandLine {
   size_t witnesses = 3;                   // diff --witnesses N
   std::vector<std::string> policies;      // test --policy FILE
   std::optional<std::string> junit, sarif; // test/lint --junit FILE, --sarif FILE
+  bool lintAll = false;                   // lint --all
   std::optional<std::string> traceFormat; // replay --format NAME
   bool json = false;                      // query/replay --json
   std::optional<bool> table;              // replay --table / --lines
@@ -270,6 +275,8 @@ bool parseArgs(int argc, char **argv, CommandLine &cl) {
         return false;
       }
       cl.witnesses = n;
+    } else if (a == "--all") {
+      cl.lintAll = true;
     } else if (a == "-r" || a == "--recursive") {
       cl.recursive = true;
     } else if ((r = value("format", "", v))) {
@@ -383,7 +390,7 @@ bool parseArgs(int argc, char **argv, CommandLine &cl) {
     return false;
   }
   if (cl.files.empty() && cl.command != "query" && cl.command != "replay" && cl.command != "diff" &&
-      cl.command != "test")
+      cl.command != "test" && cl.command != "lint")
     cl.files.push_back("-");  // like apparmor_parser, read the policy from stdin
   cl.options.warnings = warningPolicy(cl);
   return true;
@@ -576,6 +583,19 @@ int run(int argc, char **argv) {
     dc.quiet = cl.quiet;
     dc.decide.auditMode = cl.auditMode;
     return aasim::cli::runDiff(dc);
+  }
+  if (cl.command == "lint") {
+    aasim::cli::LintCommand lc;
+    lc.frontend = cl.options;
+    lc.compile = cl.compile;
+    lc.policyFiles = cl.files;
+    lc.traces = cl.traces;
+    lc.format = cl.traceFormat;
+    lc.sarif = cl.sarif;
+    lc.json = cl.json;
+    lc.all = cl.lintAll;
+    lc.quiet = cl.quiet;
+    return aasim::cli::runLint(lc);
   }
   if (cl.command == "test") {
     aasim::cli::TestCommand tc;

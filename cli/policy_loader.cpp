@@ -49,7 +49,7 @@ bool loadBinary(const std::string &file, const std::string &bytes, simulator::Lo
 }
 
 bool loadSource(Frontend &fe, const std::string &file, const PolicyLoadOptions &options,
-                simulator::LoadedPolicy &out) {
+                simulator::LoadedPolicy &out, std::vector<LoadedFile> *sources) {
   LoadedFile f = fe.loadPath(file);
   for (size_t i = f.firstDiagnostic; i < f.endDiagnostic; ++i) {
     const Diagnostic &d = fe.diagnostics().items()[i];
@@ -69,13 +69,15 @@ bool loadSource(Frontend &fe, const std::string &file, const PolicyLoadOptions &
   if (diags.hasErrors())
     return false;
   simulator::addCompiledProfiles(std::move(compiled), out);
+  if (sources)
+    sources->push_back(std::move(f));
   return true;
 }
 
 } // namespace
 
 bool loadPolicyFiles(Frontend &fe, const std::vector<std::string> &files, const PolicyLoadOptions &options,
-                     simulator::LoadedPolicy &out) {
+                     simulator::LoadedPolicy &out, std::vector<LoadedFile> *sources) {
   bool ok = true;
   for (const std::string &file : files) {
     if (isDirectory(file)) {
@@ -86,7 +88,7 @@ bool loadPolicyFiles(Frontend &fe, const std::vector<std::string> &files, const 
         if (!isIgnoredIncludeName(name, loud) && !isDirectory(full))
           inner.push_back(full);
       }
-      ok = loadPolicyFiles(fe, inner, options, out) && ok;
+      ok = loadPolicyFiles(fe, inner, options, out, sources) && ok;
       continue;
     }
     std::ifstream in(file, std::ios::binary);
@@ -102,7 +104,7 @@ bool loadPolicyFiles(Frontend &fe, const std::vector<std::string> &files, const 
     in.seekg(0);
     in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     bytes.resize(static_cast<size_t>(in.gcount()));
-    ok = (looksLikeBinaryPolicy(bytes) ? loadBinary(file, bytes, out) : loadSource(fe, file, options, out)) && ok;
+    ok = (looksLikeBinaryPolicy(bytes) ? loadBinary(file, bytes, out) : loadSource(fe, file, options, out, sources)) && ok;
   }
   return ok;
 }

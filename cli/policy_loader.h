@@ -21,8 +21,10 @@ struct PolicyLoadOptions {
 /// Loads every file (a directory: its profile files) into `out`. Problems
 /// are printed to stderr (with file:line:col for source); false when a
 /// file could not be read or was rejected.
+/// With `sources`, each source file's tree is kept there (for commands that
+/// look at the rules as written, e.g. lint).
 bool loadPolicyFiles(frontend::Frontend &fe, const std::vector<std::string> &files, const PolicyLoadOptions &options,
-                     simulator::LoadedPolicy &out);
+                     simulator::LoadedPolicy &out, std::vector<frontend::LoadedFile> *sources = nullptr);
 
 /// True when `bytes` start like binary policy (a "version" element).
 bool looksLikeBinaryPolicy(std::string_view bytes);

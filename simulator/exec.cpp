@@ -168,6 +168,12 @@ std::optional<std::string> stackedTarget(const LoadedPolicy &policy, const Loade
 
 } // namespace
 
+bool tableEntryResolves(const LoadedPolicy &policy, const LoadedProfile &profile, const std::string &entry) {
+  if (namesStack(entry))
+    return stackedTarget(policy, profile, profile.ns, entry).has_value();
+  return tableTarget(policy, profile, profile.ns, entry) != nullptr;
+}
+
 std::string execModeName(const ExecIndex &x) {
   std::string kind;
   if (x.type == ExecIndex::Type::None) {

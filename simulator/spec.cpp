@@ -53,17 +53,14 @@ bool isExecMode(const std::string &m) {
   return std::find(kModes.begin(), kModes.end(), m) != kModes.end();
 }
 
-// The mode written as rules write it; execModeName spells fallbacks with a
-// lower-case u after an upper-case letter ("Pux"), rules with "PUx".
+// The mode as rules write it ("PUx", "cix", ...), "unconfined" for every
+// way to run unconfined (ux and the fallbacks), "any".
 bool modeMatches(const ExecIndex &x, const std::string &mode) {
   if (mode == "any")
     return true;
   if (mode == "unconfined")
     return x.unconfined;
-  std::string name = execModeName(x);
-  if (name.size() == 3 && std::isupper(static_cast<unsigned char>(name[0])) && name[1] == 'u')
-    name[1] = 'U';
-  return name == mode;
+  return execModeName(x) == mode;
 }
 
 } // namespace

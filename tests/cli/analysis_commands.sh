@@ -104,4 +104,25 @@ grep -q 'webserver access /var/log/webserver/.log w: allowed' "$tmp/out" || fail
 validate_sarif "$tmp/bad.sarif"
 [[ $(status "$aasim" test "$tmp/nosuch.spec") == 2 ]] || fail "a missing spec must exit 2"
 
+# --- lint -------------------------------------------------------------------
+lint="$src/tests/fixtures/lint"
+[[ $(status "$aasim" lint "${features[@]}" -b "$ex" "$policy") == 0 ]] || fail "the example must lint clean: $(cat "$tmp/out")"
+[[ $(status "$aasim" lint "${features[@]}" --sarif "$tmp/lint.sarif" "$lint/findings.profile") == 1 ]] || fail "lint fixture must exit 1"
+for expect in 'findings.profile:7:3: warning: \[redundant\]' 'findings.profile:9:3: warning: \[shadowed\]' \
+              'findings.profile:12:3: error: \[missing-target\]' 'findings.profile:14:3: error: \[no-attachment\]' \
+              'findings.profile:16:3: warning: \[unconfined-exec\]' 'findings.profile:18:3: warning: \[unconfined-exec\]' \
+              'findings.profile:20:3: warning: \[dangerous-capability\]' 'findings.profile:22:3: warning: \[sensitive-write\]' \
+              'note: granted by .*findings.profile:5:3: /etc/linted/\*\* r,' 'note: denied by .*findings.profile:10:8: deny'; do
+  grep -q "$expect" "$tmp/out" || fail "lint: no '$expect' in $(cat "$tmp/out")"
+done
+validate_sarif "$tmp/lint.sarif"
+"$py" -c 'import json,sys; r=json.load(open(sys.argv[1]))["runs"][0]["results"]; assert len(r)==9 and all(x["locations"][0]["physicalLocation"]["region"]["startLine"]>0 for x in r), r' \
+  "$tmp/lint.sarif" || fail "lint sarif results"
+[[ $(status "$aasim" lint "${features[@]}" --json --trace "$lint/findings.trace" "$lint/findings.profile") == 1 ]] || fail "lint --trace"
+"$py" -c '
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+dead = sorted(r["location"].rsplit(":", 2)[1] for r in rows if r["kind"] == "dead")
+assert dead == sorted(["5", "7", "9", "10", "12", "14", "16", "18", "22"]), dead' "$tmp/out" || fail "dead rules: $(cat "$tmp/out")"
+
 echo "analysis commands: ok"

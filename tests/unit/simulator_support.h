@@ -30,7 +30,8 @@ inline std::optional<simulator::LoadedPolicy> loadPolicyText(const std::string &
                                                              const std::optional<std::string> &features,
                                                              std::string &error,
                                                              dfa::LanguageVersion version = dfa::LanguageVersion::V6_0,
-                                                             const frontend::SearchPaths &paths = {}) {
+                                                             const frontend::SearchPaths &paths = {},
+                                                             uint32_t *mainFile = nullptr) {
   frontend::FrontendOptions fo;
   fo.dialect = version == dfa::LanguageVersion::V3_0 ? frontend::Dialect::V3_0 : frontend::Dialect::V6_0;
   fo.featuresFile = features;
@@ -45,6 +46,8 @@ inline std::optional<simulator::LoadedPolicy> loadPolicyText(const std::string &
       error += ": " + fe->diagnostics().items()[i].message;
     return std::nullopt;
   }
+  if (mainFile && !f.policy->profiles.empty())
+    *mainFile = f.policy->profiles.front().loc.file;  // the text's own file id (includes have others)
   dfa::CompileOptions o;
   o.version = version;
   o.records = true;

@@ -4,6 +4,7 @@
 #include "diff_command.h"
 #include "test_command.h"
 #include "lint_command.h"
+#include "transitions_command.h"
 #include "log_command.h"
 #include "simulate_commands.h"
 #include "dfa/compress.h"
@@ -68,6 +69,9 @@ void printUsage(std::FILE *to) {
              "  lint        POLICY...: redundant and shadowed rules, missing exec targets,\n"
              "              unconfined execs and other dangerous grants, with --trace FILE the\n"
              "              rules no event used; --json, --sarif FILE; exit 1 on findings\n"
+             "  transitions POLICY...: the exec transition graph: what each profile attaches to,\n"
+             "              where each exec rule leads, unreachable profiles, missing targets;\n"
+             "              --dot (Graphviz) or --json; exit 1 when a target is missing\n"
              "  log         [--json] FILE...: the AppArmor events of audit logs, parsed as\n"
              "              libapparmor parses them\n"
              "\n"
@@ -123,6 +127,7 @@ struct CommandLine {
   std::vector<std::string> policies;      // test --policy FILE
   std::optional<std::string> junit, sarif; // test/lint --junit FILE, --sarif FILE
   bool lintAll = false;                   // lint --all
+  bool dot = false;                       // transitions --dot
   std::optional<std::string> traceFormat; // replay --format NAME
   bool json = false;                      // query/replay --json
   std::optional<bool> table;              // replay --table / --lines
@@ -275,6 +280,8 @@ bool parseArgs(int argc, char **argv, CommandLine &cl) {
         return false;
       }
       cl.witnesses = n;
+    } else if (a == "--dot") {
+      cl.dot = true;
     } else if (a == "--all") {
       cl.lintAll = true;
     } else if (a == "-r" || a == "--recursive") {
@@ -390,7 +397,8 @@ bool parseArgs(int argc, char **argv, CommandLine &cl) {
     return false;
   }
   if (cl.files.empty() && cl.command != "query" && cl.command != "replay" && cl.command != "diff" &&
-      cl.command != "test" && cl.command != "lint")
+      cl.command != "test" && cl.command != "lint" &&
+      cl.command != "transitions")
     cl.files.push_back("-");  // like apparmor_parser, read the policy from stdin
   cl.options.warnings = warningPolicy(cl);
   return true;
@@ -583,6 +591,16 @@ int run(int argc, char **argv) {
     dc.quiet = cl.quiet;
     dc.decide.auditMode = cl.auditMode;
     return aasim::cli::runDiff(dc);
+  }
+  if (cl.command == "transitions") {
+    aasim::cli::TransitionsCommand tc;
+    tc.frontend = cl.options;
+    tc.compile = cl.compile;
+    tc.policyFiles = cl.files;
+    tc.dot = cl.dot;
+    tc.json = cl.json;
+    tc.quiet = cl.quiet;
+    return aasim::cli::runTransitions(tc);
   }
   if (cl.command == "lint") {
     aasim::cli::LintCommand lc;

@@ -168,10 +168,13 @@ std::optional<std::string> stackedTarget(const LoadedPolicy &policy, const Loade
 
 } // namespace
 
-bool tableEntryResolves(const LoadedPolicy &policy, const LoadedProfile &profile, const std::string &entry) {
+std::optional<std::string> tableEntryTarget(const LoadedPolicy &policy, const LoadedProfile &profile,
+                                            const std::string &entry) {
   if (namesStack(entry))
-    return stackedTarget(policy, profile, profile.ns, entry).has_value();
-  return tableTarget(policy, profile, profile.ns, entry) != nullptr;
+    return stackedTarget(policy, profile, profile.ns, entry);
+  if (const LoadedProfile *t = tableTarget(policy, profile, profile.ns, entry))
+    return t->name;
+  return std::nullopt;
 }
 
 std::string execModeName(const ExecIndex &x) {

@@ -32,9 +32,10 @@ AttachResult findAttachment(const std::vector<const LoadedProfile *> &candidates
 /// An exec index as a rule writes its mode: "ix", "Px", "cux", ...
 std::string execModeName(const ExecIndex &x);
 
-/// Whether an entry of `profile`'s transition table names a loaded profile
-/// (or a stack of loaded profiles).
-bool tableEntryResolves(const LoadedPolicy &policy, const LoadedProfile &profile, const std::string &entry);
+/// The label an entry of `profile`'s transition table leads to: a loaded
+/// profile, or a stack of loaded profiles; nullopt when it names none.
+std::optional<std::string> tableEntryTarget(const LoadedPolicy &policy, const LoadedProfile &profile,
+                                            const std::string &entry);
 
 /// The exec decision of `profile` (null: unconfined) for `request`,
 /// including the transition.

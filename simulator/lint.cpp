@@ -3,6 +3,7 @@
 #include "exec.h"
 #include "kernel_perms.h"
 #include "operation_syntax.h"
+#include "rule_groups.h"
 
 #include "dfa/builder.h"
 #include "dfa/equivalence.h"
@@ -32,63 +33,12 @@ const std::vector<std::pair<std::string, std::string>> &lintKinds() {
 
 namespace {
 
-// One written rule may compile to several expressions (both owner halves,
-// link pairs): judged together.
-struct Group {
-  dfa::RuleOrigin origin;
-  std::vector<size_t> rules;
-};
-
-std::vector<Group> groupsOf(const dfa::RuleSet &set) {
-  std::vector<Group> out;
-  std::map<std::pair<uint32_t, uint32_t>, size_t> at;  // (file, offset) -> group
-  for (size_t i = 0; i < set.rules.size(); ++i) {
-    const dfa::RuleOrigin &o = set.origins[i];
-    auto key = std::make_pair(o.loc.file, o.loc.offset);
-    auto [it, fresh] = at.try_emplace(key, out.size());
-    if (fresh || !o.loc.valid())
-      out.push_back({o, {}});
-    out[fresh || !o.loc.valid() ? out.size() - 1 : it->second].rules.push_back(i);
-  }
-  return out;
-}
-
-// Automata of subsets of a rule set, built as the compiler builds the whole.
-class SubsetBuilder {
-public:
-  SubsetBuilder(const dfa::RuleSet &set, dfa::DfaKind kind, dfa::LanguageVersion version) : set_(set) {
-    options_.kind = kind;
-    options_.auditSurvivesDeny = version == dfa::LanguageVersion::V3_0;
-    for (const auto &regex : set.regexes) {
-      dfa::RegexError error;
-      roots_.push_back(dfa::parseRegex(regex, arena_, error));
-    }
-  }
-
-  std::optional<dfa::Dfa> build(const std::vector<size_t> &rules) {
-    std::vector<dfa::RuleExpr> exprs;
-    for (size_t i : rules) {
-      if (!roots_[i])
-        return std::nullopt;
-      exprs.push_back({*roots_[i], set_.rules[i].flag});
-    }
-    dfa::BuildResult r = dfa::buildDfa(arena_, exprs, set_.flags, options_);
-    return std::move(r.dfa);
-  }
-
-private:
-  const dfa::RuleSet &set_;
-  dfa::RegexArena arena_;
-  std::vector<std::optional<dfa::NodeId>> roots_;
-  dfa::BuildOptions options_;
-};
-
 bool matches(const dfa::StatePerms &p) { return !p.empty(); }
 
 // The rules a group's strings can meet: those whose flag the whole
 // automaton holds where the group matches (rules share flags, so a few
 // more may come along; they are in both sides of every comparison).
-std::vector<size_t> overlapping(const dfa::RuleSet &set, const Group &g, const dfa::Dfa &groupDfa,
+std::vector<size_t> overlapping(const dfa::RuleSet &set, const RuleGroup &g, const dfa::Dfa &groupDfa,
                                 const dfa::Dfa &whole) {
   std::set<uint32_t> flags;
   dfa::ProductWalk walk(dfa::DfaView{groupDfa}, dfa::DfaView{whole});
@@ -123,9 +73,9 @@ std::optional<std::string> shortestMatch(const dfa::Dfa &d) {
   return found;
 }
 
-bool inGroup(const Group &g, size_t i) { return std::find(g.rules.begin(), g.rules.end(), i) != g.rules.end(); }
+bool inGroup(const RuleGroup &g, size_t i) { return std::find(g.rules.begin(), g.rules.end(), i) != g.rules.end(); }
 
-std::vector<dfa::RuleOrigin> ruleOrigins(const dfa::RuleSet &set, const std::vector<size_t> &rules, const Group &g,
+std::vector<dfa::RuleOrigin> ruleOrigins(const dfa::RuleSet &set, const std::vector<size_t> &rules, const RuleGroup &g,
                                          size_t limit = 3) {
   std::vector<dfa::RuleOrigin> out;
   std::set<std::pair<uint32_t, uint32_t>> seen;
@@ -162,7 +112,7 @@ struct Linter {
     if (!whole)
       return;
     SubsetBuilder builder(set, kind, options.version);
-    for (const Group &g : groupsOf(set)) {
+    for (const RuleGroup &g : ruleGroups(set)) {
       if (options.judged && !options.judged(g.origin))
         continue;
       auto alone = builder.build(g.rules);
@@ -203,31 +153,6 @@ struct Linter {
     }
   }
 
-  bool attachesSomewhere(const dfa::Dfa &rule, const std::vector<const LoadedProfile *> &candidates) {
-    for (const LoadedProfile *c : candidates) {
-      if (!c->xmatch) {
-        // Attached by its name alone (a plain path).
-        std::string_view name = c->localName();
-        uint32_t s = rule.walk(name);
-        if (!name.empty() && name[0] == '/' && s != dfa::Dfa::kDead && matches(rule.perms[s]))
-          return true;
-        continue;
-      }
-      bool found = false;
-      dfa::ProductWalk walk(dfa::DfaView{rule}, dfa::KernelDfaView{*c->xmatch});
-      walk.run(
-          dfa::Dfa::kStart, dfa::KernelDfa::kStart,
-          [&](uint32_t l, uint32_t r) {
-            found = matches(rule.perms[l]) && (c->xmatch->accept[r] & 0x1);
-            return !found;
-          },
-          [](uint32_t l, uint32_t r) { return l != dfa::Dfa::kDead && r != 0; });
-      if (found)
-        return true;
-    }
-    return false;
-  }
-
   // Exec transitions and grants that give the confinement away.
   void grants(const dfa::RuleSet &set) {
     SubsetBuilder builder(set, dfa::DfaKind::File, options.version);
@@ -238,7 +163,7 @@ struct Linter {
         "/dev/mem",            "/dev/kmem",          "/sys/kernel/security/apparmor/policy/a",
         "/proc/1/attr/current", "/proc/1/attr/apparmor/current",        "/usr/bin/a",
         "/etc/cron.d/a",       "/etc/systemd/system/a.service"};
-    for (const Group &g : groupsOf(set)) {
+    for (const RuleGroup &g : ruleGroups(set)) {
       if (options.judged && !options.judged(g.origin))
         continue;
       for (size_t i : g.rules) {
@@ -276,7 +201,7 @@ struct Linter {
     }
   }
 
-  void exec(const dfa::RuleSet &set, const Group &g, const ExecIndex &x, SubsetBuilder &builder) {
+  void exec(const dfa::RuleSet &set, const RuleGroup &g, const ExecIndex &x, SubsetBuilder &builder) {
     const std::string mode = execModeName(x);
     if (x.unconfined && x.type == ExecIndex::Type::None) {
       add("unconfined-exec", "warning", g.origin,
@@ -292,7 +217,7 @@ struct Linter {
       if (x.tableIndex >= profile.xtable.size())
         return;
       const std::string &entry = profile.xtable[x.tableIndex];
-      if (!tableEntryResolves(policy, profile, entry)) {
+      if (!tableEntryTarget(policy, profile, entry)) {
         std::string shown = entry;
         std::replace(shown.begin(), shown.end(), '\0', ':');
         add("missing-target", fallback ? "warning" : "error", g.origin,
@@ -306,7 +231,7 @@ struct Linter {
       if (!alone)
         return;
       auto candidates = x.child ? policy.children(profile) : policy.topLevel(profile.ns);
-      if (!attachesSomewhere(*alone, candidates))
+      if (attachingProfiles(*alone, candidates).empty())
         add("no-attachment", fallback ? "warning" : "error", g.origin,
             fmt::format("{}: no {} attaches to any program this rule runs; the exec {}", mode,
                         x.child ? "child profile" : "profile", fallback ? "falls back" : "fails"));

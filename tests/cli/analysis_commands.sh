@@ -125,4 +125,23 @@ rows = [json.loads(l) for l in open(sys.argv[1])]
 dead = sorted(r["location"].rsplit(":", 2)[1] for r in rows if r["kind"] == "dead")
 assert dead == sorted(["5", "7", "9", "10", "12", "14", "16", "18", "22"]), dead' "$tmp/out" || fail "dead rules: $(cat "$tmp/out")"
 
+# --- transitions ------------------------------------------------------------
+graph="$src/tests/fixtures/transitions/graph.profile"
+[[ $(status "$aasim" transitions "${features[@]}" -b "$ex" "$policy") == 0 ]] || fail "example transitions: $(cat "$tmp/err")"
+grep -q '^  /usr/bin/gzip Px -> gzip-helper ' "$tmp/out" || fail "example edge: $(cat "$tmp/out")"
+[[ $(status "$aasim" transitions "${features[@]}" "$graph") == 1 ]] || fail "missing targets must exit 1"
+for expect in '^  /usr/bin/gzip Cx -> backupd//gzip ' '^  /usr/bin/sh ux -> unconfined ' \
+              '^  /usr/bin/logger pux -> (no profile attaches) \[missing\] (else ux) ' \
+              '^  change_profile -> idle ' '^backupd//maintenance: hat' '^rsync: attaches to /usr/bin/rsync; reached from backupd' \
+              'graph.profile:7:3: profile backupd: /usr/bin/ssh Px -> nosuch: no profile nosuch'; do
+  grep -q -- "$expect" "$tmp/out" || fail "transitions: no '$expect' in $(cat "$tmp/out")"
+done
+sed -n '/^unreachable/,/^$/p' "$tmp/out" | grep -q '^  lonely$' || fail "unreachable: $(cat "$tmp/out")"
+[[ $(status "$aasim" transitions --dot "${features[@]}" "$graph") == 1 ]] || fail "transitions --dot"
+grep -q '"backupd" -> "backupd//gzip"' "$tmp/out" || fail "dot edge: $(cat "$tmp/out")"
+dot -Tsvg "$tmp/out" > "$tmp/graph.svg" || fail "dot does not render: $(cat "$tmp/out")"
+[[ $(status "$aasim" transitions --json "${features[@]}" "$graph") == 1 ]] || fail "transitions --json"
+"$py" -c 'import json,sys; d=json.load(open(sys.argv[1])); assert any(t["missing"]=="nosuch" for t in d["transitions"]), d' "$tmp/out" \
+  || fail "transitions json: $(cat "$tmp/out")"
+
 echo "analysis commands: ok"

@@ -5,6 +5,7 @@
 #include "test_command.h"
 #include "lint_command.h"
 #include "transitions_command.h"
+#include "suggest_command.h"
 #include "log_command.h"
 #include "simulate_commands.h"
 #include "dfa/compress.h"
@@ -72,6 +73,10 @@ void printUsage(std::FILE *to) {
              "  transitions POLICY...: the exec transition graph: what each profile attaches to,\n"
              "              where each exec rule leads, unreachable profiles, missing targets;\n"
              "              --dot (Graphviz) or --json; exit 1 when a target is missing\n"
+             "  suggest     POLICY... --trace FILE...: for each denial, the rule that allows it (an\n"
+             "              abstraction that covers it, else the smallest rule, with the policy's\n"
+             "              variables), proved by a re-replay; --spec FILE: no assertion may\n"
+             "              break; --patch FILE writes them as a unified diff\n"
              "  log         [--json] FILE...: the AppArmor events of audit logs, parsed as\n"
              "              libapparmor parses them\n"
              "\n"
@@ -128,6 +133,9 @@ struct CommandLine {
   std::optional<std::string> junit, sarif; // test/lint --junit FILE, --sarif FILE
   bool lintAll = false;                   // lint --all
   bool dot = false;                       // transitions --dot
+  std::vector<std::string> specs;         // suggest --spec FILE
+  std::optional<std::string> patch;       // suggest --patch FILE
+  bool abstractions = true;               // suggest --no-abstractions
   std::optional<std::string> traceFormat; // replay --format NAME
   bool json = false;                      // query/replay --json
   std::optional<bool> table;              // replay --table / --lines
@@ -280,6 +288,16 @@ bool parseArgs(int argc, char **argv, CommandLine &cl) {
         return false;
       }
       cl.witnesses = n;
+    } else if ((r = value("spec", "", v))) {
+      if (r < 0)
+        return false;
+      cl.specs.push_back(v);
+    } else if ((r = value("patch", "", v))) {
+      if (r < 0)
+        return false;
+      cl.patch = v;
+    } else if (a == "--no-abstractions") {
+      cl.abstractions = false;
     } else if (a == "--dot") {
       cl.dot = true;
     } else if (a == "--all") {
@@ -398,7 +416,7 @@ bool parseArgs(int argc, char **argv, CommandLine &cl) {
   }
   if (cl.files.empty() && cl.command != "query" && cl.command != "replay" && cl.command != "diff" &&
       cl.command != "test" && cl.command != "lint" &&
-      cl.command != "transitions")
+      cl.command != "transitions" && cl.command != "suggest")
     cl.files.push_back("-");  // like apparmor_parser, read the policy from stdin
   cl.options.warnings = warningPolicy(cl);
   return true;
@@ -591,6 +609,20 @@ int run(int argc, char **argv) {
     dc.quiet = cl.quiet;
     dc.decide.auditMode = cl.auditMode;
     return aasim::cli::runDiff(dc);
+  }
+  if (cl.command == "suggest") {
+    aasim::cli::SuggestCommand sc;
+    sc.frontend = cl.options;
+    sc.compile = cl.compile;
+    sc.policyFiles = cl.files;
+    sc.traces = cl.traces;
+    sc.format = cl.traceFormat;
+    sc.specs = cl.specs;
+    sc.patch = cl.patch;
+    sc.abstractions = cl.abstractions;
+    sc.quiet = cl.quiet;
+    sc.decide.auditMode = cl.auditMode;
+    return aasim::cli::runSuggest(sc);
   }
   if (cl.command == "transitions") {
     aasim::cli::TransitionsCommand tc;

@@ -48,9 +48,8 @@ bool loadBinary(const std::string &file, const std::string &bytes, simulator::Lo
   return true;
 }
 
-bool loadSource(Frontend &fe, const std::string &file, const PolicyLoadOptions &options,
-                simulator::LoadedPolicy &out, std::vector<LoadedFile> *sources) {
-  LoadedFile f = fe.loadPath(file);
+bool compileLoaded(Frontend &fe, LoadedFile f, const PolicyLoadOptions &options, simulator::LoadedPolicy &out,
+                   std::vector<LoadedFile> *sources) {
   for (size_t i = f.firstDiagnostic; i < f.endDiagnostic; ++i) {
     const Diagnostic &d = fe.diagnostics().items()[i];
     if (d.severity == Severity::Error || !options.quiet)
@@ -74,7 +73,17 @@ bool loadSource(Frontend &fe, const std::string &file, const PolicyLoadOptions &
   return true;
 }
 
+bool loadSource(Frontend &fe, const std::string &file, const PolicyLoadOptions &options,
+                simulator::LoadedPolicy &out, std::vector<LoadedFile> *sources) {
+  return compileLoaded(fe, fe.loadPath(file), options, out, sources);
+}
+
 } // namespace
+
+bool loadPolicySource(Frontend &fe, const std::string &name, std::string text, const PolicyLoadOptions &options,
+                      simulator::LoadedPolicy &out, std::vector<LoadedFile> *sources) {
+  return compileLoaded(fe, fe.load(name, std::move(text)), options, out, sources);
+}
 
 bool loadPolicyFiles(Frontend &fe, const std::vector<std::string> &files, const PolicyLoadOptions &options,
                      simulator::LoadedPolicy &out, std::vector<LoadedFile> *sources) {

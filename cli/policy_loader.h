@@ -26,6 +26,12 @@ struct PolicyLoadOptions {
 bool loadPolicyFiles(frontend::Frontend &fe, const std::vector<std::string> &files, const PolicyLoadOptions &options,
                      simulator::LoadedPolicy &out, std::vector<frontend::LoadedFile> *sources = nullptr);
 
+/// Loads policy source given as text under the name `name` (its includes
+/// resolve as the file's would); false after printing why.
+bool loadPolicySource(frontend::Frontend &fe, const std::string &name, std::string text,
+                      const PolicyLoadOptions &options, simulator::LoadedPolicy &out,
+                      std::vector<frontend::LoadedFile> *sources = nullptr);
+
 /// True when `bytes` start like binary policy (a "version" element).
 bool looksLikeBinaryPolicy(std::string_view bytes);
 

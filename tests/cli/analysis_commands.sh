@@ -4,8 +4,8 @@
 # verdicts and witnesses, JSON that parses, JUnit XML that parses, SARIF
 # that validates against the SARIF 2.1.0 schema (tests/fixtures/sarif).
 set -euo pipefail
-aasim=$1
-src=$2
+aasim=$(realpath "$1")
+src=$(realpath "$2")
 ex="$src/corpus/examples"
 policy="$ex/usr.sbin.webserver"
 next="$ex/next/usr.sbin.webserver"
@@ -143,5 +143,35 @@ dot -Tsvg "$tmp/out" > "$tmp/graph.svg" || fail "dot does not render: $(cat "$tm
 [[ $(status "$aasim" transitions --json "${features[@]}" "$graph") == 1 ]] || fail "transitions --json"
 "$py" -c 'import json,sys; d=json.load(open(sys.argv[1])); assert any(t["missing"]=="nosuch" for t in d["transitions"]), d' "$tmp/out" \
   || fail "transitions json: $(cat "$tmp/out")"
+
+# --- suggest ----------------------------------------------------------------
+cp -r "$src/tests/fixtures/suggest" "$tmp/s"
+(
+  cd "$tmp"
+  [[ $(status "$aasim" suggest -b s s/app.profile --trace s/app.trace --spec s/app.spec --patch app.diff) == 1 ]] \
+    || fail "suggest must exit 1 (a deny rule and two rejected suggestions): $(cat "$tmp/out" "$tmp/err")"
+  for expect in '^  + include <abstractions/hosts-lookup>    # s/app.trace:3 open /etc/hosts (or: owner /etc/hosts r,)' \
+                '^  + owner @{APPDIR}/data/cache.db rw,' '^  + @{HOME}/.apprc r,' \
+                '^  - capability net_admin,    # not suggested: it would break s/app.spec:4' \
+                '^  - owner @{APPDIR}/secret.key r,    # not suggested: it would break s/app.spec:3' \
+                '^not suggested: s/app.trace:6: app open /etc/shadow: denied by s/app.profile:7:8'; do
+    grep -q -- "$expect" "$tmp/out" || fail "suggest: no '$expect' in $(cat "$tmp/out")"
+  done
+  grep -q '3 now allowed, 3 still denied; spec: no assertion broken' "$tmp/err" || fail "suggest summary: $(cat "$tmp/err")"
+  # The patch applies, and the patched policy allows what was suggested and keeps the spec.
+  patch -s -p1 < app.diff || fail "the suggested patch does not apply: $(cat app.diff)"
+  "$aasim" replay -b s s/app.profile --trace s/app.trace > replayed 2>/dev/null || fail "replay of the patched policy"
+  for line in 3 4 5; do
+    grep -q "^ALLOW line $line " replayed || fail "line $line still denied: $(cat replayed)"
+  done
+  [[ $(status "$aasim" test -b s s/app.spec) == 0 ]] || fail "the patched policy breaks the spec: $(cat "$tmp/out")"
+  # Without a spec or abstractions: every denial but the deny rule's gets its smallest rule.
+  cp "$src/tests/fixtures/suggest/app.profile" s/app.profile
+  [[ $(status "$aasim" suggest --no-abstractions -b s s/app.profile --trace s/app.trace) == 1 ]] || fail "suggest without spec"
+  grep -q '^  + owner /etc/hosts r,' "$tmp/out" || fail "no-abstractions: $(cat "$tmp/out")"
+  grep -q '^  + capability net_admin,' "$tmp/out" || fail "capability suggestion: $(cat "$tmp/out")"
+  grep -q '5 now allowed, 1 still denied' "$tmp/err" || fail "suggest summary 2: $(cat "$tmp/err")"
+)
+[[ $(status "$aasim" suggest -b "$ex" "$policy") == 2 ]] || fail "suggest without a trace must exit 2"
 
 echo "analysis commands: ok"

@@ -220,7 +220,9 @@ std::optional<size_t> diffTraces(const DiffCommand &c, const Side &old, const Si
       if (!e.request)
         startExec = simulator::ExecRequest{e.exe, true, {}};
       const simulator::Request &request = e.request ? *e.request : *startExec;
-      std::string what = fmt::format("{} {} {}", a.label, a.decision->operation, requestName(request));
+      // The task may run under another profile by now (an exec that changed).
+      std::string what = fmt::format("{}{} {} {}", a.label, a.label == b.label ? "" : " (now " + b.label + ")",
+                                     a.decision->operation, requestName(request));
       if (c.json)
         fmt::print("{{\"trace\":{},\"line\":{},\"event\":{},\"before\":{},\"after\":{}}}\n",
                    simulator::jsonQuote(trace.name), e.line, simulator::jsonQuote(what), simulator::jsonQuote(was),

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 
@@ -19,7 +20,7 @@ using simulator::jsonQuote;
 // against the repository root by code-review tools).
 std::string uriOf(const std::string &path) {
   std::string out;
-  for (unsigned char c : path) {
+  for (unsigned char c : std::filesystem::path(path).lexically_normal().string()) {
     if (std::isalnum(c) || std::strchr("/-._~@+", c))
       out += static_cast<char>(c);
     else

@@ -24,3 +24,10 @@ if build/aasim check -b corpus/examples corpus/examples/broken.profile; then
   echo "expected the broken example to be rejected" >&2
   exit 1
 fi
+# Before it ships (docs/guide.md): what the next version changes (exit 1:
+# it differs), the promises of the spec, the exec transition graph.
+features=/usr/share/apparmor-features/features
+build/aasim diff -M "$features" -b corpus/examples corpus/examples/usr.sbin.webserver \
+  corpus/examples/next/usr.sbin.webserver || [ $? -eq 1 ]
+build/aasim test -M "$features" -b corpus/examples corpus/examples/webserver.spec
+build/aasim transitions -M "$features" -b corpus/examples corpus/examples/usr.sbin.webserver

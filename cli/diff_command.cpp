@@ -93,17 +93,10 @@ struct Side {
 };
 
 bool load(const DiffCommand &c, Side &side) {
-  std::string error;
-  side.frontend = frontend::Frontend::create(side.options, error);
-  if (!side.frontend) {
-    fmt::print(stderr, "aasim: {}\n", error);
-    return false;
-  }
   dfa::CompileOptions co = c.compile;
-  if (side.options.featuresFile) {
-    co.features = dfa::PolicyFeatures::from(side.frontend->features());
-    co.recordFeatures = dfa::RecordFeatures::from(side.frontend->features());
-  }
+  side.frontend = openFrontend(side.options, co);
+  if (!side.frontend)
+    return false;
   return loadPolicyFiles(*side.frontend, side.files, {co, c.quiet}, side.policy);
 }
 

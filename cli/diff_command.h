@@ -4,9 +4,7 @@
 // decision, log or transition changes.
 #pragma once
 
-#include "dfa/policy_compiler.h"
-#include "frontend/frontend.h"
-#include "simulator/decision.h"
+#include "command_options.h"
 
 #include <optional>
 #include <string>
@@ -14,9 +12,7 @@
 
 namespace aasim::cli {
 
-struct DiffCommand {
-  frontend::FrontendOptions frontend;
-  dfa::CompileOptions compile;
+struct DiffCommand : CommandOptions {
   std::vector<std::string> inputs;   // OLD NEW
   std::vector<std::string> traces;   // --trace FILE...
   std::optional<std::string> format; // --format NAME (traces)
@@ -27,8 +23,6 @@ struct DiffCommand {
   bool recursive = false;
   size_t witnesses = 3;    // --witnesses N: per kind of change and class  // -r: profile files in subdirectories too
   bool json = false;
-  bool quiet = false;
-  simulator::DecideOptions decide;
 };
 
 /// Exit status: 0 equivalent (with --trace: no event changed), 1 not, 2

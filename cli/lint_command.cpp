@@ -62,17 +62,10 @@ int runLint(const LintCommand &c) {
                        "[--sarif FILE] POLICY...\n");
     return kExitUsage;
   }
-  std::string error;
-  auto fe = frontend::Frontend::create(c.frontend, error);
-  if (!fe) {
-    fmt::print(stderr, "aasim: {}\n", error);
-    return kExitUsage;
-  }
   dfa::CompileOptions co = c.compile;
-  if (c.frontend.featuresFile) {
-    co.features = dfa::PolicyFeatures::from(fe->features());
-    co.recordFeatures = dfa::RecordFeatures::from(fe->features());
-  }
+  auto fe = openFrontend(c.frontend, co);
+  if (!fe)
+    return kExitUsage;
   simulator::LoadedPolicy policy;
   std::vector<frontend::LoadedFile> sources;
   if (!loadPolicyFiles(*fe, c.policyFiles, {co, c.quiet}, policy, &sources))

@@ -3,9 +3,7 @@
 // lines or SARIF for code review.
 #pragma once
 
-#include "dfa/policy_compiler.h"
-#include "frontend/frontend.h"
-#include "simulator/decision.h"
+#include "command_options.h"
 
 #include <optional>
 #include <string>
@@ -13,16 +11,13 @@
 
 namespace aasim::cli {
 
-struct LintCommand {
-  frontend::FrontendOptions frontend;
-  dfa::CompileOptions compile;
+struct LintCommand : CommandOptions {
   std::vector<std::string> policyFiles;
   std::vector<std::string> traces;    // --trace FILE: report dead rules
   std::optional<std::string> format;  // --format NAME (traces)
   std::optional<std::string> sarif;
   bool json = false;
   bool all = false;  // --all: judge the rules of included abstractions too
-  bool quiet = false;
 };
 
 /// Exit status: 0 no findings, 1 findings, 2 usage or policy errors.

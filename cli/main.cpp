@@ -564,6 +564,16 @@ struct Checker {
   }
 };
 
+// The options every policy-reading command shares.
+aasim::cli::CommandOptions commandOptions(const CommandLine &cl) {
+  aasim::cli::CommandOptions o;
+  o.frontend = cl.options;
+  o.compile = cl.compile;
+  o.quiet = cl.quiet;
+  o.decide.auditMode = cl.auditMode;
+  return o;
+}
+
 int run(int argc, char **argv) {
   // `log` takes only its own few options.
   if (argc >= 2 && std::string(argv[1]) == "log")
@@ -583,22 +593,18 @@ int run(int argc, char **argv) {
   }
   if (cl.command == "query" || cl.command == "replay") {
     aasim::cli::SimulateCommand sc;
-    sc.frontend = cl.options;
-    sc.compile = cl.compile;
+    static_cast<aasim::cli::CommandOptions &>(sc) = commandOptions(cl);
     sc.policyFiles = cl.files;
     sc.operation = cl.rest;
     sc.traces = cl.traces;
     sc.format = cl.traceFormat;
     sc.json = cl.json;
     sc.table = cl.table;
-    sc.quiet = cl.quiet;
-    sc.decide.auditMode = cl.auditMode;
     return cl.command == "query" ? aasim::cli::runQuery(sc) : aasim::cli::runReplay(sc);
   }
   if (cl.command == "diff") {
     aasim::cli::DiffCommand dc;
-    dc.frontend = cl.options;
-    dc.compile = cl.compile;
+    static_cast<aasim::cli::CommandOptions &>(dc) = commandOptions(cl);
     dc.inputs = cl.files;
     dc.traces = cl.traces;
     dc.rebases = cl.rebases;
@@ -606,58 +612,46 @@ int run(int argc, char **argv) {
     dc.witnesses = cl.witnesses;
     dc.format = cl.traceFormat;
     dc.json = cl.json;
-    dc.quiet = cl.quiet;
-    dc.decide.auditMode = cl.auditMode;
     return aasim::cli::runDiff(dc);
   }
   if (cl.command == "suggest") {
     aasim::cli::SuggestCommand sc;
-    sc.frontend = cl.options;
-    sc.compile = cl.compile;
+    static_cast<aasim::cli::CommandOptions &>(sc) = commandOptions(cl);
     sc.policyFiles = cl.files;
     sc.traces = cl.traces;
     sc.format = cl.traceFormat;
     sc.specs = cl.specs;
     sc.patch = cl.patch;
     sc.abstractions = cl.abstractions;
-    sc.quiet = cl.quiet;
-    sc.decide.auditMode = cl.auditMode;
     return aasim::cli::runSuggest(sc);
   }
   if (cl.command == "transitions") {
     aasim::cli::TransitionsCommand tc;
-    tc.frontend = cl.options;
-    tc.compile = cl.compile;
+    static_cast<aasim::cli::CommandOptions &>(tc) = commandOptions(cl);
     tc.policyFiles = cl.files;
     tc.dot = cl.dot;
     tc.json = cl.json;
-    tc.quiet = cl.quiet;
     return aasim::cli::runTransitions(tc);
   }
   if (cl.command == "lint") {
     aasim::cli::LintCommand lc;
-    lc.frontend = cl.options;
-    lc.compile = cl.compile;
+    static_cast<aasim::cli::CommandOptions &>(lc) = commandOptions(cl);
     lc.policyFiles = cl.files;
     lc.traces = cl.traces;
     lc.format = cl.traceFormat;
     lc.sarif = cl.sarif;
     lc.json = cl.json;
     lc.all = cl.lintAll;
-    lc.quiet = cl.quiet;
     return aasim::cli::runLint(lc);
   }
   if (cl.command == "test") {
     aasim::cli::TestCommand tc;
-    tc.frontend = cl.options;
-    tc.compile = cl.compile;
+    static_cast<aasim::cli::CommandOptions &>(tc) = commandOptions(cl);
     tc.specs = cl.files;
     tc.policies = cl.policies;
     tc.junit = cl.junit;
     tc.sarif = cl.sarif;
     tc.json = cl.json;
-    tc.quiet = cl.quiet;
-    tc.decide.auditMode = cl.auditMode;
     return aasim::cli::runTest(tc);
   }
   if (cl.command != "check" && cl.command != "preprocess" && cl.command != "names" && cl.command != "compile") {

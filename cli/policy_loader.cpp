@@ -80,6 +80,20 @@ bool loadSource(Frontend &fe, const std::string &file, const PolicyLoadOptions &
 
 } // namespace
 
+std::unique_ptr<Frontend> openFrontend(const FrontendOptions &options, dfa::CompileOptions &compile) {
+  std::string error;
+  auto fe = Frontend::create(options, error);
+  if (!fe) {
+    fmt::print(stderr, "aasim: {}\n", error);
+    return nullptr;
+  }
+  if (options.featuresFile) {
+    compile.features = dfa::PolicyFeatures::from(fe->features());
+    compile.recordFeatures = dfa::RecordFeatures::from(fe->features());
+  }
+  return fe;
+}
+
 bool loadPolicySource(Frontend &fe, const std::string &name, std::string text, const PolicyLoadOptions &options,
                       simulator::LoadedPolicy &out, std::vector<LoadedFile> *sources) {
   return compileLoaded(fe, fe.load(name, std::move(text)), options, out, sources);

@@ -8,6 +8,7 @@
 #include "frontend/frontend.h"
 #include "simulator/loaded_policy.h"
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,12 @@ struct PolicyLoadOptions {
   dfa::CompileOptions compile;
   bool quiet = false;  // no warnings on stderr
 };
+
+/// A command's frontend, and in `compile` the records of the target
+/// kernel its features file (-M) describes (without one, apparmor_parser
+/// 3.0.8's built-in set); null after printing why.
+std::unique_ptr<frontend::Frontend> openFrontend(const frontend::FrontendOptions &options,
+                                                 dfa::CompileOptions &compile);
 
 /// Loads every file (a directory: its profile files) into `out`. Problems
 /// are printed to stderr (with file:line:col for source); false when a

@@ -29,26 +29,11 @@ namespace {
 constexpr int kExitAllowed = 0, kExitDenied = 1, kExitUsage = 2;
 constexpr size_t kLogKinds = static_cast<size_t>(simulator::LogKind::Killed) + 1;
 
-// The compile options the simulator needs: the records of the target
-// kernel's feature set (-M), or 3.0.8's built-in one without it.
-dfa::CompileOptions compileOptionsFor(const SimulateCommand &c, const frontend::Frontend &fe) {
-  dfa::CompileOptions o = c.compile;
-  if (c.frontend.featuresFile) {
-    o.features = dfa::PolicyFeatures::from(fe.features());
-    o.recordFeatures = dfa::RecordFeatures::from(fe.features());
-  }
-  return o;
-}
-
 // The frontend and the policy of a command; null after printing why.
 std::unique_ptr<frontend::Frontend> loadPolicy(const SimulateCommand &c, simulator::LoadedPolicy &policy) {
-  std::string error;
-  auto fe = frontend::Frontend::create(c.frontend, error);
-  if (!fe) {
-    fmt::print(stderr, "aasim: {}\n", error);
-    return nullptr;
-  }
-  if (!loadPolicyFiles(*fe, c.policyFiles, {compileOptionsFor(c, *fe), c.quiet}, policy))
+  dfa::CompileOptions compile = c.compile;
+  auto fe = openFrontend(c.frontend, compile);
+  if (!fe || !loadPolicyFiles(*fe, c.policyFiles, {compile, c.quiet}, policy))
     return nullptr;
   return fe;
 }

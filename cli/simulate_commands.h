@@ -2,9 +2,7 @@
 // command line.
 #pragma once
 
-#include "dfa/policy_compiler.h"
-#include "frontend/frontend.h"
-#include "simulator/decision.h"
+#include "command_options.h"
 
 #include <optional>
 #include <string>
@@ -12,17 +10,13 @@
 
 namespace aasim::cli {
 
-struct SimulateCommand {
-  frontend::FrontendOptions frontend;
-  dfa::CompileOptions compile;
+struct SimulateCommand : CommandOptions {
   std::vector<std::string> policyFiles;
   std::vector<std::string> operation;  // query: PROFILE OPERATION ARGS...
   std::vector<std::string> traces;     // replay: --trace FILE...
   std::optional<std::string> format;   // replay: --format NAME
   bool json = false;
   std::optional<bool> table;  // replay: --table / --lines (default: a table on a terminal)
-  bool quiet = false;
-  simulator::DecideOptions decide;
 };
 
 /// Exit status: 0 allowed, 1 denied, 2 usage or policy errors.

@@ -313,16 +313,9 @@ int runSuggest(const SuggestCommand &c) {
     return kExitUsage;
   }
   Suggester s{c, c.compile, {}, {}, {}, {}, {}};
-  std::string error;
-  auto fe = frontend::Frontend::create(c.frontend, error);
-  if (!fe) {
-    fmt::print(stderr, "aasim: {}\n", error);
+  auto fe = openFrontend(c.frontend, s.compile);
+  if (!fe)
     return kExitUsage;
-  }
-  if (c.frontend.featuresFile) {
-    s.compile.features = dfa::PolicyFeatures::from(fe->features());
-    s.compile.recordFeatures = dfa::RecordFeatures::from(fe->features());
-  }
   simulator::LoadedPolicy policy;
   std::vector<frontend::LoadedFile> sources;
   if (!loadPolicyFiles(*fe, c.policyFiles, {s.compile, c.quiet}, policy, &sources))

@@ -7,9 +7,7 @@
 // one is narrowed or dropped).
 #pragma once
 
-#include "dfa/policy_compiler.h"
-#include "frontend/frontend.h"
-#include "simulator/decision.h"
+#include "command_options.h"
 
 #include <optional>
 #include <string>
@@ -17,17 +15,13 @@
 
 namespace aasim::cli {
 
-struct SuggestCommand {
-  frontend::FrontendOptions frontend;
-  dfa::CompileOptions compile;
+struct SuggestCommand : CommandOptions {
   std::vector<std::string> policyFiles;
   std::vector<std::string> traces;
   std::optional<std::string> format;  // --format NAME (traces)
   std::vector<std::string> specs;     // --spec FILE
   std::optional<std::string> patch;   // --patch FILE: the suggestions as a unified diff
   bool abstractions = true;           // --no-abstractions: rules only
-  bool quiet = false;
-  simulator::DecideOptions decide;
 };
 
 /// Exit status: 0 every denial has a suggestion that the re-replay proves

@@ -116,17 +116,10 @@ int runTest(const TestCommand &c) {
     auto [it, fresh] = loaded.try_emplace(key);
     LoadedSet &set = it->second;
     if (fresh) {
-      std::string error;
-      set.frontend = frontend::Frontend::create(c.frontend, error);
-      if (!set.frontend) {
-        fmt::print(stderr, "aasim: {}\n", error);
-        return kExitUsage;
-      }
       dfa::CompileOptions co = c.compile;
-      if (c.frontend.featuresFile) {
-        co.features = dfa::PolicyFeatures::from(set.frontend->features());
-        co.recordFeatures = dfa::RecordFeatures::from(set.frontend->features());
-      }
+      set.frontend = openFrontend(c.frontend, co);
+      if (!set.frontend)
+        return kExitUsage;
       if (!loadPolicyFiles(*set.frontend, files, {co, c.quiet}, set.policy))
         return kExitUsage;
     }

@@ -2,9 +2,7 @@
 // as text, JSON lines, JUnit XML or SARIF.
 #pragma once
 
-#include "dfa/policy_compiler.h"
-#include "frontend/frontend.h"
-#include "simulator/decision.h"
+#include "command_options.h"
 
 #include <optional>
 #include <string>
@@ -12,15 +10,11 @@
 
 namespace aasim::cli {
 
-struct TestCommand {
-  frontend::FrontendOptions frontend;
-  dfa::CompileOptions compile;
+struct TestCommand : CommandOptions {
   std::vector<std::string> specs;
   std::vector<std::string> policies;  // --policy FILE (instead of the specs' own `policy` lines)
   std::optional<std::string> junit, sarif;
   bool json = false;
-  bool quiet = false;
-  simulator::DecideOptions decide;
 };
 
 /// Exit status: 0 every assertion holds, 1 some fail (or cannot be

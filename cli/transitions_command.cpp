@@ -157,17 +157,10 @@ int runTransitions(const TransitionsCommand &c) {
     fmt::print(stderr, "usage: aasim transitions [-I DIR]... [-b DIR] [-M FEATURES] [--dot|--json] POLICY...\n");
     return kExitUsage;
   }
-  std::string error;
-  auto fe = frontend::Frontend::create(c.frontend, error);
-  if (!fe) {
-    fmt::print(stderr, "aasim: {}\n", error);
-    return kExitUsage;
-  }
   dfa::CompileOptions co = c.compile;
-  if (c.frontend.featuresFile) {
-    co.features = dfa::PolicyFeatures::from(fe->features());
-    co.recordFeatures = dfa::RecordFeatures::from(fe->features());
-  }
+  auto fe = openFrontend(c.frontend, co);
+  if (!fe)
+    return kExitUsage;
   simulator::LoadedPolicy policy;
   if (!loadPolicyFiles(*fe, c.policyFiles, {co, c.quiet}, policy))
     return kExitUsage;

@@ -2,21 +2,17 @@
 // (simulator/transition_graph.h) as text, Graphviz dot or JSON.
 #pragma once
 
-#include "dfa/policy_compiler.h"
-#include "frontend/frontend.h"
+#include "command_options.h"
 
 #include <string>
 #include <vector>
 
 namespace aasim::cli {
 
-struct TransitionsCommand {
-  frontend::FrontendOptions frontend;
-  dfa::CompileOptions compile;
+struct TransitionsCommand : CommandOptions {
   std::vector<std::string> policyFiles;
   bool dot = false;
   bool json = false;
-  bool quiet = false;
 };
 
 /// Exit status: 0, 1 when a rule leads to a missing target, 2 usage or

@@ -25,20 +25,8 @@ namespace {
 using namespace aasim;
 using namespace aasim::simulator;
 namespace fs = std::filesystem;
-
-std::optional<std::string> kernelFeatures() {
-  if (fs::exists("/usr/share/apparmor-features/features"))
-    return "/usr/share/apparmor-features/features";
-  fs::path all = test::corpusDir() / "parser-tests" / "features_files" / "features.all";
-  if (fs::exists(all))
-    return all.string();
-  return std::nullopt;
-}
-
-std::string readFile(const fs::path &p) {
-  std::ifstream in(p);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
+using test::kernelFeatures;
+using test::readFile;
 
 // The line of an offset in a text.
 size_t lineOf(const std::string &text, uint32_t offset) {

@@ -27,23 +27,8 @@ namespace {
 using namespace aasim;
 using namespace aasim::simulator;
 namespace fs = std::filesystem;
-
-std::optional<std::string> kernelFeatures() {
-  if (fs::exists("/usr/share/apparmor-features/features"))
-    return "/usr/share/apparmor-features/features";
-  fs::path all = test::corpusDir() / "parser-tests" / "features_files" / "features.all";
-  if (fs::exists(all))
-    return all.string();
-  return std::nullopt;
-}
-
-LoadedPolicy load(const std::string &text, const frontend::SearchPaths &paths = {},
-                  dfa::LanguageVersion version = dfa::LanguageVersion::V6_0) {
-  std::string error;
-  auto p = test::loadPolicyText(text, kernelFeatures(), error, version, paths);
-  EXPECT_TRUE(p) << error;
-  return p ? std::move(*p) : LoadedPolicy{};
-}
+using test::kernelFeatures;
+using test::readFile;
 
 // What a decision comes to, as `aasim diff --trace` compares it.
 std::string outcome(const Decision &d) {
@@ -118,7 +103,7 @@ profile helper /usr/bin/helper {
 )";
 
 TEST(PolicyDiff, IdenticalPoliciesAreEquivalent) {
-  LoadedPolicy a = load(kBase), b = load(kBase);
+  LoadedPolicy a = test::loadOrFail(kBase), b = test::loadOrFail(kBase);
   PolicyDiff d = diffPolicies(a, b);
   EXPECT_TRUE(d.equivalent());
   EXPECT_EQ(d.comparedProfiles, 2u);
@@ -126,7 +111,7 @@ TEST(PolicyDiff, IdenticalPoliciesAreEquivalent) {
 
 TEST(PolicyDiff, WidenedGlobIsMorePermissiveWithAShortestWitness) {
   std::string widened = std::regex_replace(std::string(kBase), std::regex("/var/lib/app/\\* rw"), "/var/lib/** rw");
-  LoadedPolicy a = load(kBase), b = load(widened);
+  LoadedPolicy a = test::loadOrFail(kBase), b = test::loadOrFail(widened);
   PolicyDiff d = diffPolicies(a, b);
   ASSERT_EQ(d.profiles.size(), 1u);
   const ProfileDiff &p = d.profiles[0];
@@ -144,7 +129,7 @@ TEST(PolicyDiff, WidenedGlobIsMorePermissiveWithAShortestWitness) {
 
 TEST(PolicyDiff, RemovedDenyIsMorePermissive) {
   std::string removed = std::regex_replace(std::string(kBase), std::regex("  deny /etc/app/conf/secret r,\n"), "");
-  LoadedPolicy a = load(kBase), b = load(removed);
+  LoadedPolicy a = test::loadOrFail(kBase), b = test::loadOrFail(removed);
   PolicyDiff d = diffPolicies(a, b);
   ASSERT_EQ(d.profiles.size(), 1u);
   const ClassDiff *file = findClass(d.profiles[0], "file");
@@ -159,7 +144,7 @@ TEST(PolicyDiff, RemovedDenyIsMorePermissive) {
 
 TEST(PolicyDiff, ExecModeChangeIsATransitionChange) {
   std::string ix = std::regex_replace(std::string(kBase), std::regex("Px -> helper"), "px -> helper");
-  LoadedPolicy a = load(kBase), b = load(ix);
+  LoadedPolicy a = test::loadOrFail(kBase), b = test::loadOrFail(ix);
   PolicyDiff d = diffPolicies(a, b);
   ASSERT_EQ(d.profiles.size(), 1u);
   EXPECT_EQ(d.profiles[0].verdict(), DiffVerdict::Changed);
@@ -175,7 +160,7 @@ TEST(PolicyDiff, ExecModeChangeIsATransitionChange) {
 TEST(PolicyDiff, PxToIxChangesTheTransitionAndAllowsMmap) {
   // ix implies m (apparmor_parser adds it): the one change in permissions.
   std::string ix = std::regex_replace(std::string(kBase), std::regex("Px -> helper"), "ix");
-  LoadedPolicy a = load(kBase), b = load(ix);
+  LoadedPolicy a = test::loadOrFail(kBase), b = test::loadOrFail(ix);
   PolicyDiff d = diffPolicies(a, b);
   ASSERT_EQ(d.profiles.size(), 1u);
   EXPECT_EQ(d.profiles[0].verdict(), DiffVerdict::MorePermissive);
@@ -193,7 +178,7 @@ TEST(PolicyDiff, PxToIxChangesTheTransitionAndAllowsMmap) {
 
 TEST(PolicyDiff, RemovedExecRuleIsNewlyDeniedWithWhereItLed) {
   std::string gone = std::regex_replace(std::string(kBase), std::regex("  /usr/bin/helper Px -> helper,\n"), "");
-  LoadedPolicy a = load(kBase), b = load(gone);
+  LoadedPolicy a = test::loadOrFail(kBase), b = test::loadOrFail(gone);
   PolicyDiff d = diffPolicies(a, b);
   ASSERT_EQ(d.profiles.size(), 1u);
   EXPECT_EQ(d.profiles[0].verdict(), DiffVerdict::LessPermissive);
@@ -206,7 +191,7 @@ TEST(PolicyDiff, RemovedExecRuleIsNewlyDeniedWithWhereItLed) {
 
 TEST(PolicyDiff, BothDirectionsAreIncomparable) {
   std::string both = std::regex_replace(std::string(kBase), std::regex("capability chown"), "capability fowner");
-  LoadedPolicy a = load(kBase), b = load(both);
+  LoadedPolicy a = test::loadOrFail(kBase), b = test::loadOrFail(both);
   PolicyDiff d = diffPolicies(a, b);
   ASSERT_EQ(d.profiles.size(), 1u);
   const ClassDiff *caps = findClass(d.profiles[0], "capability");
@@ -220,7 +205,7 @@ TEST(PolicyDiff, BothDirectionsAreIncomparable) {
 TEST(PolicyDiff, AuditRuleIsALoggingChange) {
   std::string audited = std::regex_replace(std::string(kBase), std::regex("  /etc/app/\\{conf,data\\}/\\*\\* r,"),
                                            "  audit /etc/app/{conf,data}/** r,");
-  LoadedPolicy a = load(kBase), b = load(audited);
+  LoadedPolicy a = test::loadOrFail(kBase), b = test::loadOrFail(audited);
   PolicyDiff d = diffPolicies(a, b);
   ASSERT_EQ(d.profiles.size(), 1u);
   EXPECT_EQ(d.profiles[0].verdict(), DiffVerdict::Changed);
@@ -231,7 +216,7 @@ TEST(PolicyDiff, AuditRuleIsALoggingChange) {
 
 TEST(PolicyDiff, PolicyClassWitnessesAreRequests) {
   std::string more = std::regex_replace(std::string(kBase), std::regex("set=term"), "set=(term,kill)");
-  LoadedPolicy a = load(kBase), b = load(more);
+  LoadedPolicy a = test::loadOrFail(kBase), b = test::loadOrFail(more);
   PolicyDiff d = diffPolicies(a, b);
   ASSERT_EQ(d.profiles.size(), 1u);
   const ClassDiff *sig = findClass(d.profiles[0], "signal");
@@ -247,7 +232,7 @@ TEST(PolicyDiff, PolicyClassWitnessesAreRequests) {
 TEST(PolicyDiff, AddedRemovedAndRenamedProfiles) {
   const std::string extra = "profile extra /usr/bin/extra { /x r, }\n";
   std::string renamed = std::regex_replace(std::string(kBase), std::regex("profile helper "), "profile helper2 ");
-  LoadedPolicy a = load(kBase), b = load(renamed + extra);
+  LoadedPolicy a = test::loadOrFail(kBase), b = test::loadOrFail(renamed + extra);
   PolicyDiff d = diffPolicies(a, b);
   std::map<std::string, ProfileDiff::Status> status;
   for (const auto &p : d.profiles)
@@ -266,7 +251,7 @@ TEST(PolicyDiff, AddedRemovedAndRenamedProfiles) {
 TEST(PolicyDiff, AttachmentChangesAreWitnessedByAnExec) {
   std::string moved = std::regex_replace(std::string(kBase), std::regex("profile app /usr/bin/app"),
                                          "profile app /usr/{bin,sbin}/app");
-  LoadedPolicy a = load(kBase), b = load(moved);
+  LoadedPolicy a = test::loadOrFail(kBase), b = test::loadOrFail(moved);
   PolicyDiff d = diffPolicies(a, b);
   ASSERT_EQ(d.profiles.size(), 1u);
   const ClassDiff *attach = findClass(d.profiles[0], "attachment");
@@ -280,7 +265,7 @@ TEST(PolicyDiff, AttachmentChangesAreWitnessedByAnExec) {
 TEST(PolicyDiff, ModeChangeToComplainIsMorePermissive) {
   std::string complain = std::regex_replace(std::string(kBase), std::regex("profile app /usr/bin/app"),
                                             "profile app /usr/bin/app flags=(complain)");
-  LoadedPolicy a = load(kBase), b = load(complain);
+  LoadedPolicy a = test::loadOrFail(kBase), b = test::loadOrFail(complain);
   PolicyDiff d = diffPolicies(a, b);
   ASSERT_EQ(d.profiles.size(), 1u);
   EXPECT_EQ(d.profiles[0].verdict(), DiffVerdict::MorePermissive);
@@ -321,9 +306,9 @@ profile helper /usr/bin/helper {
   /tmp/** w,
 }
 )"};
-  LoadedPolicy a = load(kBase);
+  LoadedPolicy a = test::loadOrFail(kBase);
   for (const auto &text : rewrites) {
-    LoadedPolicy b = load(text);
+    LoadedPolicy b = test::loadOrFail(text);
     PolicyDiff d = diffPolicies(a, b);
     EXPECT_TRUE(d.equivalent()) << text << (d.profiles.empty() ? "" : d.profiles[0].name);
   }

@@ -7,6 +7,7 @@
 #include "simulator/operation_syntax.h"
 
 #include "automaton_samples.h"
+#include "test_support.h"
 #include "dfa/policy_compiler.h"
 #include "frontend/frontend.h"
 
@@ -24,6 +25,22 @@
 #include <vector>
 
 namespace aasim::test {
+
+/// Debian's own feature set (package apparmor) when installed, else the
+/// corpus's features.all; nullopt when neither is there.
+inline std::optional<std::string> kernelFeatures() {
+  if (std::filesystem::exists("/usr/share/apparmor-features/features"))
+    return "/usr/share/apparmor-features/features";
+  std::filesystem::path all = corpusDir() / "parser-tests" / "features_files" / "features.all";
+  if (std::filesystem::exists(all))
+    return all.string();
+  return std::nullopt;
+}
+
+inline std::string readFile(const std::filesystem::path &p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
 
 /// nullopt with `error` (the first diagnostic) when the text is rejected.
 inline std::optional<simulator::LoadedPolicy> loadPolicyText(const std::string &text,
@@ -65,6 +82,15 @@ inline std::optional<simulator::LoadedPolicy> loadPolicyText(const std::string &
   simulator::LoadedPolicy p;
   addCompiledProfiles(std::move(compiled), p);
   return p;
+}
+
+/// The same, a test failure when the text is rejected (an empty policy then).
+inline simulator::LoadedPolicy loadOrFail(const std::string &text, const frontend::SearchPaths &paths = {},
+                                          dfa::LanguageVersion version = dfa::LanguageVersion::V6_0) {
+  std::string error;
+  auto p = loadPolicyText(text, kernelFeatures(), error, version, paths);
+  EXPECT_TRUE(p) << error;
+  return p ? std::move(*p) : simulator::LoadedPolicy{};
 }
 
 /// The request an operation line names (`open /etc/shadow r`), as

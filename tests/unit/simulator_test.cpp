@@ -31,17 +31,7 @@ using namespace aasim::simulator;
 namespace fs = std::filesystem;
 
 using test::corpusDir;
-
-// Debian's own feature set (package apparmor) when installed, else the
-// corpus's features.all.
-std::optional<std::string> kernelFeatures() {
-  if (fs::exists("/usr/share/apparmor-features/features"))
-    return "/usr/share/apparmor-features/features";
-  fs::path all = corpusDir() / "parser-tests" / "features_files" / "features.all";
-  if (fs::exists(all))
-    return all.string();
-  return std::nullopt;
-}
+using test::kernelFeatures;
 
 struct Loaded {
   LoadedPolicy policy;

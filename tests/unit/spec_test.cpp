@@ -27,23 +27,8 @@ namespace {
 using namespace aasim;
 using namespace aasim::simulator;
 namespace fs = std::filesystem;
-
-std::optional<std::string> kernelFeatures() {
-  if (fs::exists("/usr/share/apparmor-features/features"))
-    return "/usr/share/apparmor-features/features";
-  fs::path all = test::corpusDir() / "parser-tests" / "features_files" / "features.all";
-  if (fs::exists(all))
-    return all.string();
-  return std::nullopt;
-}
-
-LoadedPolicy load(const std::string &text, const frontend::SearchPaths &paths = {},
-                  dfa::LanguageVersion version = dfa::LanguageVersion::V6_0) {
-  std::string error;
-  auto p = test::loadPolicyText(text, kernelFeatures(), error, version, paths);
-  EXPECT_TRUE(p) << error;
-  return p ? std::move(*p) : LoadedPolicy{};
-}
+using test::kernelFeatures;
+using test::readFile;
 
 const char *kPolicy = R"(
 profile app /usr/bin/app {
@@ -132,7 +117,7 @@ allow app open /x qq
 }
 
 TEST(Spec, SingleDecisionsPassAndFail) {
-  LoadedPolicy policy = load(kPolicy);
+  LoadedPolicy policy = test::loadOrFail(kPolicy);
   EXPECT_TRUE(check(policy, "allow app open /etc/app/x r").passed);
   EXPECT_FALSE(check(policy, "allow app open /etc/app/secret r").passed);
   EXPECT_TRUE(check(policy, "deny app open /etc/app/secret r").passed);
@@ -151,7 +136,7 @@ TEST(Spec, SingleDecisionsPassAndFail) {
 }
 
 TEST(Spec, InvariantsHoldOrGiveAConfirmedCounterexample) {
-  LoadedPolicy policy = load(kPolicy);
+  LoadedPolicy policy = test::loadOrFail(kPolicy);
   // Hold: nothing grants them, in any profile that enforces.
   EXPECT_TRUE(check(policy, "never app write /etc/**").passed);
   EXPECT_TRUE(check(policy, "never app read /etc/app/secret").passed);
@@ -187,7 +172,7 @@ TEST(Spec, InvariantsHoldOrGiveAConfirmedCounterexample) {
 }
 
 TEST(Spec, ComplainModeBreaksEveryInvariant) {
-  LoadedPolicy policy = load(kPolicy);
+  LoadedPolicy policy = test::loadOrFail(kPolicy);
   AssertionResult r = check(policy, "never * write /etc/shadow");
   EXPECT_FALSE(r.passed);
   EXPECT_EQ(r.profile, "learner");

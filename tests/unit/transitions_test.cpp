@@ -21,20 +21,8 @@ namespace {
 using namespace aasim;
 using namespace aasim::simulator;
 namespace fs = std::filesystem;
-
-std::optional<std::string> kernelFeatures() {
-  if (fs::exists("/usr/share/apparmor-features/features"))
-    return "/usr/share/apparmor-features/features";
-  fs::path all = test::corpusDir() / "parser-tests" / "features_files" / "features.all";
-  if (fs::exists(all))
-    return all.string();
-  return std::nullopt;
-}
-
-std::string readFile(const fs::path &p) {
-  std::ifstream in(p);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
+using test::kernelFeatures;
+using test::readFile;
 
 // The exec of an edge's example path decided from its profile goes where
 // the edge says (or, for a missing target, fails or falls back).

@@ -59,16 +59,14 @@ int runQuery(const SimulateCommand &c) {
   }
   // A label that names no profile may be the program's path: take the
   // profile that attaches to it, and say so.
-  std::string label = c.operation[0];
-  if (label != "unconfined" && !policy.find(label)) {
-    simulator::Decision attach = simulator::decide(policy, "unconfined", simulator::ExecRequest{label, true, {}});
-    if (!attach.transition || attach.transition->target == "unconfined") {
-      fmt::print(stderr, "aasim: error: no profile is named '{}' or attaches to it\n", label);
-      return kExitUsage;
-    }
-    fmt::print(stderr, "aasim: note: {} runs under profile {}\n", label, attach.transition->target);
-    label = attach.transition->target;
+  auto resolved = simulator::resolveProfile(policy, c.operation[0]);
+  if (!resolved) {
+    fmt::print(stderr, "aasim: error: no profile is named '{}' or attaches to it\n", c.operation[0]);
+    return kExitUsage;
   }
+  if (*resolved != c.operation[0])
+    fmt::print(stderr, "aasim: note: {} runs under profile {}\n", c.operation[0], *resolved);
+  const std::string &label = *resolved;
   simulator::Decision d = simulator::decide(policy, label, *request, c.decide);
   if (c.json)
     fmt::print("{}\n", decisionJson(fe->sources(), *request, d, {}));

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Builds the fuzzers with clang + ASan/UBSan and runs them for a bounded
-# time: `fuzz/run.sh [SECONDS] [frontend|blob|compile|trace|all]` (default 120 s, all;
+# time: `fuzz/run.sh [SECONDS] [frontend|blob|compile|trace|spec|all]` (default 120 s, all;
 # with "all" each fuzzer gets the whole time). Seeds: fuzz/seeds (profiles)
 # and fuzz/seeds-blob (binary policies apparmor_parser wrote), fuzz/seeds-trace
-# (audit log lines and synthetic traces).
+# (audit log lines and synthetic traces), fuzz/seeds-spec (spec files).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-120}
@@ -27,3 +27,4 @@ if [[ $which == frontend || $which == all ]]; then run frontend_fuzzer fuzz/seed
 if [[ $which == blob || $which == all ]]; then run blob_fuzzer fuzz/seeds-blob 16384; fi
 if [[ $which == compile || $which == all ]]; then run compile_fuzzer fuzz/seeds 4096; fi
 if [[ $which == trace || $which == all ]]; then run trace_fuzzer fuzz/seeds-trace 8192 "${trace_seeds[@]}"; fi
+if [[ $which == spec || $which == all ]]; then run spec_fuzzer fuzz/seeds-spec 4096; fi

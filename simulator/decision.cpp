@@ -731,4 +731,15 @@ Decision decide(const LoadedPolicy &policy, const std::string &label, const Requ
   return Decider(policy, options)(label, request);
 }
 
+std::optional<std::string> resolveProfile(const LoadedPolicy &policy, const std::string &word) {
+  if (word == "unconfined" || policy.find(word))
+    return word;
+  if (word.empty() || word[0] != '/')
+    return std::nullopt;
+  Decision attach = decide(policy, "unconfined", ExecRequest{word, true, {}});
+  if (!attach.transition || attach.transition->target == "unconfined")
+    return std::nullopt;
+  return attach.transition->target;
+}
+
 } // namespace aasim::simulator

@@ -84,6 +84,11 @@ std::vector<std::string> stackedLabelParts(std::string_view label);
 /// A stack's label as the kernel names it: its profiles sorted, each once.
 std::string stackedLabel(std::vector<std::string> parts);
 
+/// The profile a user names (`aasim query`, spec files): a profile name,
+/// or the path of an executable (the profile attaching to it); nullopt
+/// when neither.
+std::optional<std::string> resolveProfile(const LoadedPolicy &policy, const std::string &word);
+
 /// The label of a task is a profile name (`unconfined` for none), with an
 /// optional namespace `:ns:` prefix.
 Decision decide(const LoadedPolicy &policy, const std::string &label, const Request &request,

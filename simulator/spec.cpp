@@ -198,17 +198,6 @@ SpecFile parseSpec(const std::string &path, const std::string &text, std::vector
   return spec;
 }
 
-std::optional<std::string> resolveProfile(const LoadedPolicy &policy, const std::string &word) {
-  if (word == "unconfined" || policy.find(word))
-    return word;
-  if (word.empty() || word[0] != '/')
-    return std::nullopt;
-  Decision attach = decide(policy, "unconfined", ExecRequest{word, true, {}});
-  if (!attach.transition || attach.transition->target == "unconfined")
-    return std::nullopt;
-  return attach.transition->target;
-}
-
 namespace {
 
 std::string outcomeText(const Decision &d) {
@@ -309,24 +298,24 @@ std::optional<Violation> classViolation(const LoadedProfile &p, const std::strin
         [](uint32_t s, uint32_t) { return s != 0; });
     return found;
   }
-  std::vector<std::pair<uint8_t, std::string>> starts;  // class byte(s) walked, as the input's prefix
+  auto classByte = [](uint8_t c) { return std::string(1, static_cast<char>(c)); };
+  std::vector<std::string> starts;  // the input reaching the class (its prefix in witnesses)
   if (name == "network")
-    starts = {{kNet, std::string(1, static_cast<char>(kNet))}, {kUnixV7, std::string(1, static_cast<char>(kUnixV7))}};
+    starts = {classByte(kNet), classByte(kUnixV7)};
   else if (name == "signal")
-    starts = {{kSignal, std::string(1, static_cast<char>(kSignal))}};
+    starts = {classByte(kSignal)};
   else if (name == "ptrace")
-    starts = {{kLabel, std::string{static_cast<char>(kLabel), static_cast<char>(kPtrace)}}};
+    starts = {classByte(kLabel) + classByte(kPtrace)};
   else if (name == "mount")
-    starts = {{kMount, std::string(1, static_cast<char>(kMount))}};
+    starts = {classByte(kMount)};
   else if (name == "dbus")
-    starts = {{kDbus, std::string(1, static_cast<char>(kDbus))}};
+    starts = {classByte(kDbus)};
   else if (name == "userns")
-    starts = {{kNs, std::string(1, static_cast<char>(kNs))}};
+    starts = {classByte(kNs)};
   else if (name == "io_uring")
-    starts = {{kIoUring, std::string(1, static_cast<char>(kIoUring))}};
+    starts = {classByte(kIoUring)};
   else if (name == "mqueue")
-    starts = {{kPosixMqueue, std::string(1, static_cast<char>(kPosixMqueue))},
-              {kSysvMqueue, std::string(1, static_cast<char>(kSysvMqueue))}};
+    starts = {classByte(kPosixMqueue), classByte(kSysvMqueue)};
   if (!p.policydb)
     return Violation{{}, fmt::format("the policy has no policy automaton: {} is not mediated", name)};
   const dfa::KernelDfa &db = *p.policydb;
@@ -334,7 +323,7 @@ std::optional<Violation> classViolation(const LoadedProfile &p, const std::strin
   // add lock): no rule's grant.
   const uint32_t baseline = policyPerms(0, 0, p.abi).allow;
   bool mediated = false;
-  for (const auto &[cls, prefix] : starts) {
+  for (const std::string &prefix : starts) {
     uint32_t start = db.walk(prefix);
     if (!start)
       continue;

@@ -67,10 +67,6 @@ struct AssertionResult {
   std::optional<Decision> decision;      // the decision behind the outcome, with its rules
 };
 
-/// The profile a spec or query names: a profile name, or the path of an
-/// executable (the profile attaching to it). nullopt when neither.
-std::optional<std::string> resolveProfile(const LoadedPolicy &policy, const std::string &word);
-
 AssertionResult checkAssertion(const LoadedPolicy &policy, const SpecAssertion &assertion,
                                const DecideOptions &options = {});
 

@@ -65,10 +65,12 @@ size_t expectWitnessesConfirmed(const LoadedPolicy &before, const LoadedPolicy &
       EXPECT_NE(outcome(a), outcome(b)) << what;
       const LoadedProfile *p = after.find(pd.name);
       const bool enforcing = p && p->mode == ProfileMode::Enforce && !attach;
-      if (enforcing && w.change == Change::NewlyAllowed && cls.ruleClass != "profile")
+      if (enforcing && w.change == Change::NewlyAllowed && cls.ruleClass != "profile") {
         EXPECT_TRUE(a.verdict == Verdict::Deny && b.verdict == Verdict::Allow) << what;
-      if (enforcing && w.change == Change::NewlyDenied)
+      }
+      if (enforcing && w.change == Change::NewlyDenied) {
         EXPECT_TRUE(a.verdict == Verdict::Allow && b.verdict == Verdict::Deny) << what;
+      }
       confirmed += outcome(a) != outcome(b);
     }
   return confirmed;
@@ -529,9 +531,10 @@ TEST(PolicyDiffCorpus, PlantedChangesAndEquivalentRewrites) {
             for (const auto &c : p.classes) {
               EXPECT_FALSE(c.lessPermissive) << context << ": " << c.ruleClass;
               for (const auto &w : c.witnesses)
-                if (w.change == Change::NewlyAllowed)
+                if (w.change == Change::NewlyAllowed) {
                   EXPECT_TRUE(w.words.size() >= 3 && w.words[0] == "access" && w.words[2] == "m")
                       << context << ": " << joinWords(w.words);
+                }
             }
             break;
           case Plant::DropInclude: break;

@@ -1,5 +1,6 @@
 #include "diff_command.h"
 
+#include "compile_jobs.h"
 #include "decision_output.h"
 #include "policy_loader.h"
 #include "source_closure.h"
@@ -84,20 +85,104 @@ std::map<std::string, std::string> policyFiles(const std::string &input, bool di
   return out;
 }
 
+// One policy file of one side, compiled on its own.
+struct FileLoad {
+  std::string name;  // relative to its side's input ("" for a file input)
+  std::string path;
+  bool ok = false;
+  std::vector<simulator::LoadedProfile> profiles;
+};
+
 struct Side {
   frontend::FrontendOptions options;
   std::vector<std::string> roots;  // directories that correspond between the versions
-  std::vector<std::string> files;  // to compile
-  simulator::LoadedPolicy policy;
+  std::vector<FileLoad> files;     // to compile
+  simulator::LoadedPolicy policy;  // the profiles of the files compared
   std::unique_ptr<frontend::Frontend> frontend;
+  dfa::CompileOptions compile;
 };
 
-bool load(const DiffCommand &c, Side &side) {
-  dfa::CompileOptions co = c.compile;
-  side.frontend = openFrontend(side.options, co);
-  if (!side.frontend)
-    return false;
-  return loadPolicyFiles(*side.frontend, side.files, {co, c.quiet}, side.policy);
+bool openSide(const DiffCommand &c, Side &side) {
+  side.compile = c.compile;
+  side.frontend = openFrontend(side.options, side.compile);
+  return side.frontend != nullptr;
+}
+
+void loadHere(const DiffCommand &c, Side &side) {
+  for (FileLoad &f : side.files) {
+    simulator::LoadedPolicy one;
+    f.ok = loadPolicyFiles(*side.frontend, {f.path}, {side.compile, c.quiet}, one);
+    f.profiles = one.profiles();
+  }
+}
+
+// Both sides' files compiled in worker processes, each handing back the
+// binary policy of its file (the tables are all a diff needs).
+void loadInJobs(const DiffCommand &c, Side &old, Side &now) {
+  std::vector<FileLoad *> loads;
+  std::vector<std::string> names;
+  for (Side *side : {&old, &now})
+    for (FileLoad &f : side->files) {
+      loads.push_back(&f);
+      names.push_back(f.path);
+    }
+  const size_t oldCount = old.files.size();
+  runJobs(
+      names, c.jobs,
+      [&](size_t i) {
+        Side &side = i < oldCount ? old : now;
+        auto blob = compilePolicyFile(*side.frontend, names[i], {side.compile, c.quiet});
+        return JobResult{blob ? 0 : kExitUsage, blob.value_or(std::string())};
+      },
+      [&](size_t i, JobResult &r) {
+        if (r.status != 0)
+          return;
+        dfa::BlobReadResult read = dfa::readPolicyBlob(r.payload);
+        if (read.error) {
+          fmt::print(stderr, "aasim: error: {}: compiled policy unreadable: {}\n", names[i], read.error->message);
+          return;
+        }
+        loads[i]->ok = true;
+        for (const auto &record : read.profiles)
+          loads[i]->profiles.push_back(simulator::loadProfile(record));
+      },
+      kExitUsage);
+}
+
+// The profiles of the files both sides compiled (or that only one side
+// has) go into the policies compared; a file that does not compile is
+// reported and left out on both sides. False when some did not compile.
+bool gather(Side &old, Side &now) {
+  std::map<std::string, FileLoad *> byName[2];
+  for (FileLoad &f : old.files)
+    byName[0][f.name] = &f;
+  for (FileLoad &f : now.files)
+    byName[1][f.name] = &f;
+  bool ok = true;
+  auto keep = [](FileLoad *f, Side &side) {
+    if (f)
+      for (auto &p : f->profiles)
+        side.policy.add(std::move(p));
+  };
+  std::set<std::string> names;
+  for (auto &m : byName)
+    for (auto &[name, f] : m)
+      names.insert(name);
+  for (const auto &name : names) {
+    FileLoad *o = byName[0].count(name) ? byName[0][name] : nullptr;
+    FileLoad *n = byName[1].count(name) ? byName[1][name] : nullptr;
+    if ((o && !o->ok) || (n && !n->ok)) {
+      ok = false;
+      const char *which = (o && !o->ok) && (n && !n->ok) ? "does not compile in either version"
+                          : (o && !o->ok)                ? "did not compile in the old version (it does now)"
+                                                         : "does not compile in the new version";
+      fmt::print(stderr, "aasim: error: {} {}: left out of the comparison\n", (n ? n : o)->path, which);
+      continue;
+    }
+    keep(o, old);
+    keep(n, now);
+  }
+  return ok;
 }
 
 std::string witnessRequest(const std::string &profile, const simulator::ClassDiff &cls,
@@ -295,14 +380,21 @@ int runDiff(const DiffCommand &c) {
         fmt::print(stderr, "aasim: note: {}: compiled, its sources differ at {}\n", n->second, *differs);
     }
     if (o != oldFiles.end())
-      old.files.push_back(o->second);
+      old.files.push_back({name, o->second, false, {}});
     if (n != newFiles.end())
-      now.files.push_back(n->second);
+      now.files.push_back({name, n->second, false, {}});
   }
-  bool loaded = load(c, old);
-  loaded = load(c, now) && loaded;
-  if (!loaded)
+  if (!openSide(c, old) || !openSide(c, now))
     return kExitUsage;
+  if (c.jobs > 1) {
+    loadInJobs(c, old, now);
+  } else {
+    loadHere(c, old);
+    loadHere(c, now);
+  }
+  // A file that does not compile leaves the comparison of the rest
+  // standing; the exit status says it (2).
+  const bool allCompiled = gather(old, now);
 
   simulator::DiffOptions options;
   options.witnessesPerChange = c.witnesses;
@@ -328,9 +420,9 @@ int runDiff(const DiffCommand &c) {
              "{} removed, {} renamed\n",
              unchanged, d.comparedProfiles, d.profiles.size() - added - removed - renamed, added, removed, renamed);
   if (c.traces.empty())
-    return d.equivalent() ? kExitSame : kExitDiffers;
+    return !allCompiled ? kExitUsage : d.equivalent() ? kExitSame : kExitDiffers;
   std::optional<size_t> changed = diffTraces(c, old, now);
-  if (!changed)
+  if (!changed || !allCompiled)
     return kExitUsage;
   return *changed == 0 ? kExitSame : kExitDiffers;
 }

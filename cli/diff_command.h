@@ -21,7 +21,8 @@ struct DiffCommand : CommandOptions {
   /// OLD=NEW (their directories) always.
   std::vector<std::pair<std::string, std::string>> rebases;
   bool recursive = false;
-  size_t witnesses = 3;    // --witnesses N: per kind of change and class  // -r: profile files in subdirectories too
+  size_t witnesses = 3;    // --witnesses N: per kind of change and class
+  unsigned jobs = 1;       // -j N: compile the changed files in N worker processes  // -r: profile files in subdirectories too
   bool json = false;
 };
 

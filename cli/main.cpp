@@ -63,7 +63,8 @@ void printUsage(std::FILE *to) {
              "  diff        OLD NEW: what a change of policy changes, per profile and rule class:\n"
              "              equivalent, more or less permissive, incomparable, with shortest\n"
              "              witness requests; --trace FILE: the trace's events whose decision\n"
-             "              changes; exit 0 equivalent, 1 not (docs/guide.md)\n"
+             "              changes; -r: profile trees; -j N: compile in N workers; exit 0\n"
+             "              equivalent, 1 not, 2 errors (docs/guide.md)\n"
              "  test        SPEC...: assertions about a policy (allow, deny, log, transition, and\n"
              "              `never` invariants checked over every input) with counterexamples;\n"
              "              --policy FILE, --json, --junit FILE, --sarif FILE; exit 1 on a failure\n"
@@ -610,6 +611,7 @@ int run(int argc, char **argv) {
     dc.rebases = cl.rebases;
     dc.recursive = cl.recursive;
     dc.witnesses = cl.witnesses;
+    dc.jobs = cl.jobs;
     dc.format = cl.traceFormat;
     dc.json = cl.json;
     return aasim::cli::runDiff(dc);

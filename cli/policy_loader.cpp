@@ -2,6 +2,8 @@
 
 #include "simulator/compiled_policy.h"
 #include "frontend/include_resolver.h"
+#include "dfa/policy_records.h"
+#include "dfa/policy_writer.h"
 
 #include <fmt/format.h>
 
@@ -48,15 +50,17 @@ bool loadBinary(const std::string &file, const std::string &bytes, simulator::Lo
   return true;
 }
 
-bool compileLoaded(Frontend &fe, LoadedFile f, const PolicyLoadOptions &options, simulator::LoadedPolicy &out,
-                   std::vector<LoadedFile> *sources) {
+// The profiles of a loaded source file, compiled with their records;
+// nullopt after printing its errors.
+std::optional<std::vector<dfa::CompiledProfile>> compileSource(Frontend &fe, const LoadedFile &f,
+                                                                 const PolicyLoadOptions &options) {
   for (size_t i = f.firstDiagnostic; i < f.endDiagnostic; ++i) {
     const Diagnostic &d = fe.diagnostics().items()[i];
     if (d.severity == Severity::Error || !options.quiet)
       fmt::print(stderr, "{}", renderDiagnostic(fe.sources(), d));
   }
   if (!f.accepted || !f.policy)
-    return false;
+    return std::nullopt;
   dfa::CompileOptions co = options.compile;
   co.records = true;
   co.kernelStacks = fe.features().has("domain/stack");
@@ -66,8 +70,16 @@ bool compileLoaded(Frontend &fe, LoadedFile f, const PolicyLoadOptions &options,
     if (d.severity == Severity::Error || !options.quiet)
       fmt::print(stderr, "{}", renderDiagnostic(fe.sources(), d));
   if (diags.hasErrors())
+    return std::nullopt;
+  return compiled;
+}
+
+bool compileLoaded(Frontend &fe, LoadedFile f, const PolicyLoadOptions &options, simulator::LoadedPolicy &out,
+                   std::vector<LoadedFile> *sources) {
+  auto compiled = compileSource(fe, f, options);
+  if (!compiled)
     return false;
-  simulator::addCompiledProfiles(std::move(compiled), out);
+  simulator::addCompiledProfiles(std::move(*compiled), out);
   if (sources)
     sources->push_back(std::move(f));
   return true;
@@ -78,7 +90,33 @@ bool loadSource(Frontend &fe, const std::string &file, const PolicyLoadOptions &
   return compileLoaded(fe, fe.loadPath(file), options, out, sources);
 }
 
+// A file in one piece: a corpus of binary policy is tens of megabytes.
+std::string readWhole(std::ifstream &in) {
+  std::string bytes;
+  in.seekg(0, std::ios::end);
+  bytes.resize(static_cast<size_t>(std::max<std::streamoff>(in.tellg(), 0)));
+  in.seekg(0);
+  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  bytes.resize(static_cast<size_t>(in.gcount()));
+  return bytes;
+}
+
 } // namespace
+
+std::optional<std::string> compilePolicyFile(Frontend &fe, const std::string &file, const PolicyLoadOptions &options) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    fmt::print(stderr, "aasim: error: cannot read '{}': {}\n", file, std::strerror(errno));
+    return std::nullopt;
+  }
+  std::string bytes = readWhole(in);
+  if (looksLikeBinaryPolicy(bytes))
+    return bytes;
+  auto compiled = compileSource(fe, fe.load(file, std::move(bytes)), options);
+  if (!compiled)
+    return std::nullopt;
+  return dfa::writePolicyBlob(dfa::policyRecords(*compiled));
+}
 
 std::unique_ptr<Frontend> openFrontend(const FrontendOptions &options, dfa::CompileOptions &compile) {
   std::string error;
@@ -120,13 +158,7 @@ bool loadPolicyFiles(Frontend &fe, const std::vector<std::string> &files, const 
       ok = false;
       continue;
     }
-    // Read in one piece: a corpus of binary policy is tens of megabytes.
-    std::string bytes;
-    in.seekg(0, std::ios::end);
-    bytes.resize(static_cast<size_t>(std::max<std::streamoff>(in.tellg(), 0)));
-    in.seekg(0);
-    in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    bytes.resize(static_cast<size_t>(in.gcount()));
+    std::string bytes = readWhole(in);
     ok = (looksLikeBinaryPolicy(bytes) ? loadBinary(file, bytes, out) : loadSource(fe, file, options, out, sources)) && ok;
   }
   return ok;

@@ -9,6 +9,7 @@
 #include "simulator/loaded_policy.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,12 @@ bool loadPolicyFiles(frontend::Frontend &fe, const std::vector<std::string> &fil
 bool loadPolicySource(frontend::Frontend &fe, const std::string &name, std::string text,
                       const PolicyLoadOptions &options, simulator::LoadedPolicy &out,
                       std::vector<frontend::LoadedFile> *sources = nullptr);
+
+/// One policy file as the binary policy the kernel would load (what
+/// `compile -S` writes; a binary policy file as it is), for work done in
+/// other processes (-j); nullopt after printing why.
+std::optional<std::string> compilePolicyFile(frontend::Frontend &fe, const std::string &file,
+                                             const PolicyLoadOptions &options);
 
 /// True when `bytes` start like binary policy (a "version" element).
 bool looksLikeBinaryPolicy(std::string_view bytes);

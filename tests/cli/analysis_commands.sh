@@ -75,6 +75,19 @@ sed -i 's|^  /tmp/\*\* r,|  /tmp/** r,\n  include <abstractions/example-extra>|'
 [[ $(status "$aasim" diff "${features[@]}" "$tmp/old" "$tmp/new") == 1 ]] || fail "directory diff 2"
 grep -q 'newly allowed: other access /etc/extra r' "$tmp/out" || fail "included change: $(cat "$tmp/out")"
 
+# A file that does not compile (here in both versions, changed: an unchanged
+# one is not compiled at all) is reported and left out; the rest is still
+# compared, and the status says it (2); -j gives the same.
+cp "$ex/broken.profile" "$tmp/old/broken"
+{ cat "$ex/broken.profile"; echo "# changed"; } > "$tmp/new/broken"
+[[ $(status "$aasim" diff "${features[@]}" "$tmp/old" "$tmp/new") == 2 ]] || fail "a broken file must exit 2"
+grep -q "new/broken does not compile in either version: left out" "$tmp/err" || fail "broken file note: $(cat "$tmp/err")"
+grep -q 'newly allowed: other access /etc/extra r' "$tmp/out" || fail "the rest is compared: $(cat "$tmp/out")"
+cp "$tmp/out" "$tmp/sequential"
+[[ $(status "$aasim" diff -j2 "${features[@]}" "$tmp/old" "$tmp/new") == 2 ]] || fail "-j2 with a broken file"
+cmp -s "$tmp/out" "$tmp/sequential" || fail "-j2 differs: $(diff "$tmp/out" "$tmp/sequential")"
+rm "$tmp/old/broken" "$tmp/new/broken"
+
 # --- test -------------------------------------------------------------------
 spec="$ex/webserver.spec"
 [[ $(status "$aasim" test "${features[@]}" -b "$ex" "$spec") == 0 ]] || fail "example spec must pass: $(cat "$tmp/out" "$tmp/err")"

@@ -268,50 +268,42 @@ std::string outcome(const simulator::Decision &d) {
 // Replays every trace under both policies; prints each event whose
 // outcome changes. Returns the number changed, or nullopt on errors.
 std::optional<size_t> diffTraces(const DiffCommand &c, const Side &old, const Side &now) {
-  size_t changed = 0, events = 0, problems = 0;
+  size_t changed = 0, events = 0;
   simulator::DecideOptions options = c.decide;
   options.explain = false;
-  for (const std::string &file : c.traces) {
-    TraceStream trace;
-    if (!openTrace(file, c.format, trace))
-      return std::nullopt;
-    simulator::Replayer before(old.policy, options), after(now.policy, options);
-    simulator::TraceReader reader(*trace.in, trace.format);
-    while (auto item = reader.next()) {
-      if (item->problem) {
-        fmt::print(stderr, "{}:{}: error: {}\n", trace.name, item->problem->line, item->problem->message);
-        ++problems;
-        continue;
-      }
-      const simulator::TraceEvent &e = *item->event;
-      if (e.notDecided)
-        continue;
-      simulator::ReplayStep a = before.step(e), b = after.step(e);
-      if (!a.decision || !b.decision)
-        continue;
-      ++events;
-      std::string was = outcome(*a.decision), is = outcome(*b.decision);
-      if (was == is)
-        continue;
-      ++changed;
-      std::optional<simulator::Request> startExec;
-      if (!e.request)
-        startExec = simulator::ExecRequest{e.exe, true, {}};
-      const simulator::Request &request = e.request ? *e.request : *startExec;
-      // The task may run under another profile by now (an exec that changed).
-      std::string what = fmt::format("{}{} {} {}", a.label, a.label == b.label ? "" : " (now " + b.label + ")",
-                                     a.decision->operation, requestName(request));
-      if (c.json)
-        fmt::print("{{\"trace\":{},\"line\":{},\"event\":{},\"before\":{},\"after\":{}}}\n",
-                   simulator::jsonQuote(trace.name), e.line, simulator::jsonQuote(what), simulator::jsonQuote(was),
-                   simulator::jsonQuote(is));
-      else
-        fmt::print("{}:{}: {}: was {}, now {}\n", trace.name, e.line, what, was, is);
-    }
-  }
+  std::optional<simulator::Replayer> before, after;
+  auto counts = readTraces(
+      c.traces, c.format,
+      [&](const std::string &) {
+        before.emplace(old.policy, options);
+        after.emplace(now.policy, options);
+      },
+      [&](const std::string &traceName, const simulator::TraceEvent &e) {
+        if (e.notDecided)
+          return;
+        simulator::ReplayStep a = before->step(e), b = after->step(e);
+        if (!a.decision || !b.decision)
+          return;
+        ++events;
+        std::string was = outcome(*a.decision), is = outcome(*b.decision);
+        if (was == is)
+          return;
+        ++changed;
+        // The task may run under another profile by now (an exec that changed).
+        std::string what = fmt::format("{}{} {} {}", a.label, a.label == b.label ? "" : " (now " + b.label + ")",
+                                       a.decision->operation, requestName(requestOf(e)));
+        if (c.json)
+          fmt::print("{{\"trace\":{},\"line\":{},\"event\":{},\"before\":{},\"after\":{}}}\n",
+                     simulator::jsonQuote(traceName), e.line, simulator::jsonQuote(what), simulator::jsonQuote(was),
+                     simulator::jsonQuote(is));
+        else
+          fmt::print("{}:{}: {}: was {}, now {}\n", traceName, e.line, what, was, is);
+      });
+  if (!counts)
+    return std::nullopt;
   fmt::print(stderr, "aasim: {} events replayed under both policies, {} changed{}\n", events, changed,
-             problems ? fmt::format(", {} malformed lines", problems) : "");
-  if (problems)
+             counts->problems ? fmt::format(", {} malformed lines", counts->problems) : "");
+  if (counts->problems)
     return std::nullopt;
   return changed;
 }

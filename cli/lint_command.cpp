@@ -105,29 +105,23 @@ int runLint(const LintCommand &c) {
   if (!c.traces.empty()) {
     std::set<Place> used;
     std::set<std::string> exercised;
-    simulator::DecideOptions decide;
+    simulator::DecideOptions decide = c.decide;
     decide.explain = true;
-    for (const std::string &file : c.traces) {
-      TraceStream trace;
-      if (!openTrace(file, c.format, trace))
-        return kExitUsage;
-      simulator::Replayer replayer(policy, decide);
-      simulator::TraceReader reader(*trace.in, trace.format);
-      while (auto item = reader.next()) {
-        if (item->problem) {
-          fmt::print(stderr, "{}:{}: error: {}\n", trace.name, item->problem->line, item->problem->message);
-          return kExitUsage;
-        }
-        if (item->event->notDecided)
-          continue;
-        simulator::ReplayStep step = replayer.step(*item->event);
-        if (!step.decision)
-          continue;
-        exercised.insert(step.decision->profile);
-        for (const auto &r : step.decision->rules)
-          used.insert(placeOf(r.origin.loc));
-      }
-    }
+    std::optional<simulator::Replayer> replayer;
+    auto counts = readTraces(
+        c.traces, c.format, [&](const std::string &) { replayer.emplace(policy, decide); },
+        [&](const std::string &, const simulator::TraceEvent &e) {
+          if (e.notDecided)
+            return;
+          simulator::ReplayStep step = replayer->step(e);
+          if (!step.decision)
+            return;
+          exercised.insert(step.decision->profile);
+          for (const auto &r : step.decision->rules)
+            used.insert(placeOf(r.origin.loc));
+        });
+    if (!counts || counts->problems)
+      return kExitUsage;  // dead rules from part of a trace would be wrong
     for (const auto &p : policy.profiles()) {
       if (!p.sources || !exercised.count(p.name))
         continue;

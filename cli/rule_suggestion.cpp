@@ -4,6 +4,7 @@
 #include "dfa/glob.h"
 #include "dfa/network_table.h"
 #include "dfa/policy_rules.h"
+#include "simulator/exec.h"
 #include "simulator/kernel_perms.h"
 #include "simulator/operation_syntax.h"
 
@@ -90,7 +91,7 @@ std::string withVariables(const std::string &path, const frontend::VariableTable
       size_t length = i + 1;
       // A whole component: the prefix ends with '/' or the path goes on with one.
       bool boundary = path[i] == '/' || length == path.size() || path[length] == '/';
-      if (s != dfa::Dfa::kDead && (d.perms[s].allow & 1) && boundary && length > best && length > 1) {
+      if (s != dfa::Dfa::kDead && (d.perms[s].allow & simulator::kMayExecAttach) && boundary && length > best && length > 1) {
         best = length;
         bestName = name;
       }

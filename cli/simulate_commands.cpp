@@ -5,7 +5,6 @@
 #include "replay_table.h"
 #include "trace_input.h"
 #include "simulator/operation_syntax.h"
-#include "simulator/trace_reader.h"
 #include "simulator/replay.h"
 #include "simulator/synthetic_trace.h"
 
@@ -13,11 +12,8 @@
 
 #include <algorithm>
 #include <array>
-#include <fstream>
 #include <tuple>
-#include <iostream>
 #include <map>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <llvm/ADT/StringMap.h>
@@ -102,65 +98,52 @@ int runReplay(const SimulateCommand &c) {
   // event: no strings built for it).
   using Outcomes = std::array<std::array<size_t, kLogKinds>, 2>;
   llvm::StringMap<Outcomes> summary;
-  size_t events = 0, recorded = 0, agreeing = 0, problems = 0, skipped = 0, notDecided = 0;
+  size_t events = 0, recorded = 0, agreeing = 0, notDecided = 0;
   int status = 0;
-  for (const std::string &file : c.traces) {
-    TraceStream trace;
-    if (!openTrace(file, c.format, trace))
-      return kExitUsage;
-    // Text lines do not show the rules; naming them costs most of the time.
-    simulator::DecideOptions options = c.decide;
-    options.explain = c.json;
-    simulator::Replayer replayer(policy, options);
-    simulator::TraceReader reader(*trace.in, trace.format);
-    while (auto item = reader.next()) {
-      if (item->problem) {
-        fmt::print(stderr, "{}:{}: error: {}\n", trace.name, item->problem->line, item->problem->message);
-        ++problems;
-        continue;
-      }
-      const simulator::TraceEvent &e = *item->event;
-      if (e.notDecided) {
-        ++notDecided;
+  // Text lines do not show the rules; naming them costs most of the time.
+  simulator::DecideOptions options = c.decide;
+  options.explain = c.json;
+  std::optional<simulator::Replayer> replayer;
+  auto counts = readTraces(
+      c.traces, c.format, [&](const std::string &) { replayer.emplace(policy, options); },
+      [&](const std::string &traceName, const simulator::TraceEvent &e) {
+        if (e.notDecided) {
+          ++notDecided;
+          if (c.json)
+            fmt::print(stderr, "{}:{}: not decided: {}\n", traceName, e.line, *e.notDecided);
+          else if (table)
+            table->add({std::to_string(e.line), "", "skip", "", "", "", "", "", *e.notDecided});
+          else
+            lines += fmt::format("SKIP  line {}: {}\n", e.line, *e.notDecided);
+          return;
+        }
+        simulator::ReplayStep step = replayer->step(e);
+        if (!step.decision)
+          return;
+        ++events;
+        const simulator::Decision &d = *step.decision;
+        const simulator::Request request = requestOf(e);
+        EventContext ctx{e.line, e.pid, e.recorded, step.agrees};
+        if (step.agrees) {
+          ++recorded;
+          agreeing += *step.agrees;
+        }
+        ++summary[d.profile][d.verdict == simulator::Verdict::Allow ? 0 : 1][static_cast<size_t>(d.log)];
         if (c.json)
-          fmt::print(stderr, "{}:{}: not decided: {}\n", trace.name, e.line, *e.notDecided);
+          fmt::print("{}\n", decisionJson(fe->sources(), request, d, ctx));
         else if (table)
-          table->add({std::to_string(e.line), "", "skip", "", "", "", "", "", *e.notDecided});
-        else
-          lines += fmt::format("SKIP  line {}: {}\n", e.line, *e.notDecided);
-        continue;
-      }
-      simulator::ReplayStep step = replayer.step(e);
-      if (!step.decision)
-        continue;
-      ++events;
-      const simulator::Decision &d = *step.decision;
-      // A start event is the exec that attached it.
-      std::optional<simulator::Request> startExec;
-      if (!e.request)
-        startExec = simulator::ExecRequest{e.exe, true, {}};
-      const simulator::Request &request = e.request ? *e.request : *startExec;
-      EventContext ctx{e.line, e.pid, e.recorded, step.agrees};
-      if (step.agrees) {
-        ++recorded;
-        agreeing += *step.agrees;
-      }
-      ++summary[d.profile][d.verdict == simulator::Verdict::Allow ? 0 : 1][static_cast<size_t>(d.log)];
-      if (c.json)
-        fmt::print("{}\n", decisionJson(fe->sources(), request, d, ctx));
-      else if (table)
-        table->add(decisionRow(request, d, ctx));
-      else
-      {
-        appendDecisionText(lines, fe->sources(), request, d, ctx, /*withRules=*/false);
-        if (lines.size() > kFlushBytes)
-          flushLines();
-      }
-      if (progress && events % 100000 == 0)
-        fmt::print(stderr, "aasim: {} events replayed\r", events);
-    }
-    skipped += reader.skipped();
-  }
+          table->add(decisionRow(request, d, ctx));
+        else {
+          appendDecisionText(lines, fe->sources(), request, d, ctx, /*withRules=*/false);
+          if (lines.size() > kFlushBytes)
+            flushLines();
+        }
+        if (progress && events % 100000 == 0)
+          fmt::print(stderr, "aasim: {} events replayed\r", events);
+      });
+  if (!counts)
+    return kExitUsage;
+  const size_t problems = counts->problems, skipped = counts->skipped;
   flushLines();
   if (table)
     table->flush();

@@ -170,13 +170,18 @@ struct Suggester {
     simulator::LoadedPolicy policy;
   };
 
-  std::optional<Loaded> load(const std::map<std::string, std::string> &patched, bool quiet = true) const {
+  /// The policy with `patched` texts in place of their files (`only`: that
+  /// file alone, for a probe of one profile).
+  std::optional<Loaded> load(const std::map<std::string, std::string> &patched, bool quiet = true,
+                             const std::string *only = nullptr) const {
     Loaded l;
     std::string error;
     l.fe = frontend::Frontend::create(c.frontend, error);
     if (!l.fe)
       return std::nullopt;
     for (const auto &file : sourceFiles) {
+      if (only && file != *only)
+        continue;
       auto it = patched.find(file);
       std::string text = it != patched.end() ? it->second : originals.at(file);
       if (!loadPolicySource(*l.fe, file, std::move(text), {compile, quiet}, l.policy))
@@ -215,28 +220,21 @@ struct Suggester {
     std::set<std::pair<std::string, size_t>> out;
     simulator::DecideOptions options = c.decide;
     options.explain = collect != nullptr;
-    for (const std::string &file : c.traces) {
-      TraceStream trace;
-      if (!openTrace(file, c.format, trace))
-        return std::nullopt;
-      simulator::Replayer replayer(policy, options);
-      simulator::TraceReader reader(*trace.in, trace.format);
-      while (auto item = reader.next()) {
-        if (item->problem) {
-          fmt::print(stderr, "{}:{}: error: {}\n", trace.name, item->problem->line, item->problem->message);
-          return std::nullopt;
-        }
-        const simulator::TraceEvent &e = *item->event;
-        if (e.notDecided)
-          continue;
-        simulator::ReplayStep step = replayer.step(e);  // every event: starts and forks set labels
-        if (!e.request || !step.decision || step.decision->verdict != simulator::Verdict::Deny)
-          continue;
-        out.insert({trace.name, e.line});
-        if (collect)
-          collect->push_back({trace.name, e.line, step.label, *e.request, *step.decision});
-      }
-    }
+    std::optional<simulator::Replayer> replayer;
+    auto counts = readTraces(
+        c.traces, c.format, [&](const std::string &) { replayer.emplace(policy, options); },
+        [&](const std::string &traceName, const simulator::TraceEvent &e) {
+          if (e.notDecided)
+            return;
+          simulator::ReplayStep step = replayer->step(e);  // every event: starts and forks set labels
+          if (!e.request || !step.decision || step.decision->verdict != simulator::Verdict::Deny)
+            return;
+          out.insert({traceName, e.line});
+          if (collect)
+            collect->push_back({traceName, e.line, step.label, *e.request, *step.decision});
+        });
+    if (!counts || counts->problems)
+      return std::nullopt;
     return out;
   }
 
@@ -292,7 +290,7 @@ struct Suggester {
       probe.profile = d.profile;
       probe.abstraction = name;
       probe.useAbstraction = true;
-      auto loaded = load(patchedTexts({&probe}));
+      auto loaded = load(patchedTexts({&probe}), true, &places.at(d.profile).file);
       if (!loaded)
         continue;
       simulator::DecideOptions fast = c.decide;

@@ -38,5 +38,30 @@ bool openTrace(const std::string &path, const std::optional<std::string> &format
   return true;
 }
 
+simulator::Request requestOf(const simulator::TraceEvent &e) {
+  return e.request ? *e.request : simulator::Request(simulator::ExecRequest{e.exe, true, {}});
+}
 
+std::optional<TraceCounts> readTraces(const std::vector<std::string> &paths, const std::optional<std::string> &format,
+                                      llvm::function_ref<void(const std::string &trace)> onTrace,
+                                      llvm::function_ref<void(const std::string &trace, const simulator::TraceEvent &)> onEvent) {
+  TraceCounts counts;
+  for (const std::string &path : paths) {
+    TraceStream trace;
+    if (!openTrace(path, format, trace))
+      return std::nullopt;
+    onTrace(trace.name);
+    simulator::TraceReader reader(*trace.in, trace.format);
+    while (auto item = reader.next()) {
+      if (item->problem) {
+        fmt::print(stderr, "{}:{}: error: {}\n", trace.name, item->problem->line, item->problem->message);
+        ++counts.problems;
+        continue;
+      }
+      onEvent(trace.name, *item->event);
+    }
+    counts.skipped += reader.skipped();
+  }
+  return counts;
+}
 } // namespace aasim::cli

@@ -1,15 +1,18 @@
-// Opening a trace for replay (`aasim replay`, `aasim diff --trace`,
-// `aasim lint --trace`): a file or standard input, its format given or
-// told by its first meaningful line.
+// Reading traces for replay (`aasim replay`, `diff --trace`, `lint
+// --trace`, `suggest`): a file or standard input, its format given or told
+// by its first meaningful line, read one event at a time.
 #pragma once
 
 #include "simulator/trace_reader.h"
+
+#include <llvm/ADT/STLFunctionalExtras.h>
 
 #include <fstream>
 #include <istream>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace aasim::cli {
 
@@ -25,5 +28,22 @@ struct TraceStream {
 
 /// False after printing why (unreadable file, unknown format).
 bool openTrace(const std::string &path, const std::optional<std::string> &format, TraceStream &t);
+
+/// What an event asks: its request, or for a start (a program started
+/// from an unconfined parent) the exec that attached it.
+simulator::Request requestOf(const simulator::TraceEvent &e);
+
+struct TraceCounts {
+  size_t problems = 0;  // malformed lines (each printed as file:line: error)
+  size_t skipped = 0;   // lines without an AppArmor record
+};
+
+/// Reads every trace in turn: `onTrace(name)` when one starts (replay state
+/// is per trace), then `onEvent(name, event)` for each event. Malformed
+/// lines are printed and counted, not fatal. nullopt after printing why a
+/// trace cannot be opened.
+std::optional<TraceCounts> readTraces(const std::vector<std::string> &paths, const std::optional<std::string> &format,
+                                      llvm::function_ref<void(const std::string &trace)> onTrace,
+                                      llvm::function_ref<void(const std::string &trace, const simulator::TraceEvent &)> onEvent);
 
 } // namespace aasim::cli

@@ -53,7 +53,6 @@ uint32_t leftMatch(const dfa::KernelDfa &t, std::string_view path, uint32_t &cou
 
 namespace {
 
-constexpr uint32_t kMayExecAttach = 0x1;
 
 // aa_xattrs_match: the number of xattrs matched, or -1 when the profile
 // must not attach.

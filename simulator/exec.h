@@ -15,6 +15,9 @@
 
 namespace aasim::simulator {
 
+/// The permission an attachment (xmatch) automaton accepts a program with.
+inline constexpr uint32_t kMayExecAttach = 0x1;
+
 /// The kernel's aa_dfa_leftmatch: the state after `path` and `count`, the
 /// bytes consumed before the automaton first re-entered a recent state.
 uint32_t leftMatch(const dfa::KernelDfa &dfa, std::string_view path, uint32_t &count);

@@ -119,8 +119,6 @@ struct Linter {
       if (!alone)
         continue;
       std::vector<size_t> near = overlapping(set, g, *alone, *whole);
-      std::optional<std::string> sample = shortestMatch(*alone);
-      std::vector<size_t> matching = sample ? dfa::rulesMatching(set, *sample, &*whole) : std::vector<size_t>{};
       bool allows = std::any_of(g.rules.begin(), g.rules.end(),
                                 [&](size_t i) { return set.flags[set.rules[i].flag].mode == dfa::FlagMode::Allow; });
       if (allows) {
@@ -147,9 +145,13 @@ struct Linter {
         if (!inGroup(g, i))
           without.push_back(i);
       auto with = builder.build(near), rest = builder.build(without);
-      if (with && rest && !dfa::firstDifference(*with, *rest))
+      if (with && rest && !dfa::firstDifference(*with, *rest)) {
+        // The rules that cover it, named on a shortest string it matches.
+        std::optional<std::string> sample = shortestMatch(*alone);
+        std::vector<size_t> covering = sample ? dfa::rulesMatching(set, *sample, &*whole) : std::vector<size_t>{};
         add("redundant", "warning", g.origin, "other rules of the profile already grant (and log) all it does",
-            ruleOrigins(set, matching, g));
+            ruleOrigins(set, covering, g));
+      }
     }
   }
 

@@ -70,7 +70,6 @@ DiffVerdict ProfileDiff::verdict() const {
 
 namespace {
 
-constexpr uint32_t kMayExecAttach = 0x1;  // the xmatch automaton's accept bit
 
 // An automaton that accepts nothing: the side of a comparison whose
 // profile lacks the table.

@@ -1,5 +1,7 @@
 #include "rule_groups.h"
 
+#include "exec.h"
+
 #include "dfa/product_walk.h"
 
 #include <map>
@@ -60,7 +62,7 @@ std::vector<const LoadedProfile *> attachingProfiles(const dfa::Dfa &rule,
     walk.run(
         dfa::Dfa::kStart, dfa::KernelDfa::kStart,
         [&](uint32_t l, uint32_t r) {
-          found = !rule.perms[l].empty() && (c->xmatch->accept[r] & 0x1);
+          found = !rule.perms[l].empty() && (c->xmatch->accept[r] & kMayExecAttach);
           return !found;
         },
         [](uint32_t l, uint32_t r) { return l != dfa::Dfa::kDead && r != 0; });

@@ -211,7 +211,8 @@ std::string outcomeText(const Decision &d) {
   return out;
 }
 
-// The automaton of a spec's glob: paths it names accept (bit 0x1).
+// The automaton of a spec's glob (built as an attachment): the paths it
+// names accept with kMayExecAttach.
 std::optional<dfa::Dfa> patternAutomaton(const std::string &glob, std::string &error) {
   auto converted = dfa::globToRegex(glob == "*" ? "**" : glob, error);
   if (!converted)
@@ -222,7 +223,7 @@ std::optional<dfa::Dfa> patternAutomaton(const std::string &glob, std::string &e
   return std::move(a->dfa);
 }
 
-bool patternAccepts(const dfa::Dfa &d, uint32_t s) { return s != dfa::Dfa::kDead && (d.perms[s].allow & 1); }
+bool patternAccepts(const dfa::Dfa &d, uint32_t s) { return s != dfa::Dfa::kDead && (d.perms[s].allow & kMayExecAttach); }
 
 // The shortest path a pattern names (for profiles that allow everything).
 std::string shortestPath(const dfa::Dfa &pattern) {

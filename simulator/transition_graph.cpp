@@ -30,7 +30,7 @@ template <class View> std::string shortestAccepted(View view, uint32_t start, bo
   return any ? found : std::string();
 }
 
-bool xmatchAccepts(const dfa::KernelDfaView &v, uint32_t s) { return v.dfa.accept[s] & 0x1; }
+bool xmatchAccepts(const dfa::KernelDfaView &v, uint32_t s) { return v.dfa.accept[s] & kMayExecAttach; }
 bool ruleAccepts(const dfa::DfaView &v, uint32_t s) { return !v.dfa.perms[s].empty(); }
 
 // The allow entry of a group with these bits, owner half first.

@@ -49,13 +49,12 @@ run() {  # NAME EXPECTED-DIFFERING ARGS...
   local name=$1 expect=$2
   shift 2
   local start end status=0
-  start=$(date +%s.%N)
+  start=$(date +%s%N)
   "$aasim" diff -q -M "$features" "$@" > "$name.out" 2> "$name.err" || status=$?
-  end=$(date +%s.%N)
-  local secs
-  secs=$(echo "$end - $start" | bc)
-  total=$(echo "$total + $secs" | bc)
-  printf '%-24s %6.2f s  exit %d  %s\n' "$name" "$secs" "$status" "$(tail -1 "$name.err")"
+  end=$(date +%s%N)
+  local ms=$(( (end - start) / 1000000 ))
+  total=$(( total + ms ))
+  printf '%-24s %3d.%02d s  exit %d  %s\n' "$name" $((ms / 1000)) $((ms % 1000 / 10)) "$status" "$(tail -1 "$name.err")"
   if [ "$status" -gt 1 ]; then
     cat "$name.err" >&2
     exit 1
@@ -78,5 +77,5 @@ run roddhjav-abi4 "kdump-config" -r -I old/roddhjav/abi4/apparmor.d -b old/upstr
   old/roddhjav/abi4/apparmor.d new/roddhjav/abi4/apparmor.d
 run roddhjav-abi5 "acpi-powerbtn" -r -I old/roddhjav/abi5/apparmor.d -b old/upstream/apparmor.d --rebase old=new \
   old/roddhjav/abi5/apparmor.d new/roddhjav/abi5/apparmor.d
-printf '%-24s %6.2f s\n' total "$total"
+printf '%-24s %3d.%02d s\n' total $((total / 1000)) $((total % 1000 / 10))
 echo "reports in $work/*.out"

@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages aasim needs to build and test, skipping
 # those already present. Used by the README commands and by CI.
 set -euo pipefail
-packages=(cmake ninja-build g++ python3 python3-jsonschema graphviz libboost-dev libfmt-dev llvm-14-dev
+packages=(cmake ninja-build g++ python3 python3-jsonschema graphviz patch libboost-dev libfmt-dev llvm-14-dev
           libgtest-dev libgmock-dev librapidcheck-dev apparmor apparmor-profiles apparmor-profiles-extra)
 if [[ "${AASIM_WITH_FUZZ:-0}" == 1 ]]; then
   packages+=(clang libclang-rt-14-dev)
